@@ -1,0 +1,47 @@
+package dev.stackshare.protocol;
+
+/**
+ * The HTTP API both sides speak. Every request carries {@code Authorization: Bearer TOKEN}.
+ *
+ * <pre>
+ * GET  /v1/objects/{digest}        one object, zstd frame; immutable, cacheable forever
+ * POST /v1/objects:batch           body: one hex digest per line; answer: a {@link BatchStream}
+ * GET  /v1/snapshots/{id}          the {@link Snapshot} record (JSON)
+ * GET  /v1/snapshots/{id}/tree     every directory object of the snapshot, as a {@link BatchStream}
+ * GET  /v1/views/{name}            {@link ViewAnswer} (JSON, never cached); "latest" is the newest snapshot
+ * POST /v1/snapshots               publish the server's roots now; answer: the new {@link Snapshot}
+ * GET  /v1/stats                   {@link ServerStats} (JSON): counters, for tests and status
+ * </pre>
+ * Errors are JSON {@link ErrorBody} with a stable code.
+ */
+public final class Api {
+    public static final String OBJECTS = "/v1/objects/";
+    public static final String BATCH = "/v1/objects:batch";
+    public static final String SNAPSHOTS = "/v1/snapshots";
+    public static final String VIEWS = "/v1/views/";
+    public static final String STATS = "/v1/stats";
+    public static final String TREE_SUFFIX = "/tree";
+    public static final String LATEST = "latest";
+    public static final String DEFAULT_VIEW = "default";
+    public static final String BEARER = "Bearer ";
+    public static final String OBJECT_CONTENT_TYPE = "application/zstd";
+    public static final String BATCH_CONTENT_TYPE = "application/x-stackshare-batch";
+    /** Largest request body the server reads (a batch of {@link BatchStream#MAX_BATCH_DIGESTS} digests). */
+    public static final int MAX_REQUEST_BODY = BatchStream.MAX_BATCH_DIGESTS * 65;
+
+    private Api() {
+    }
+
+    /** Answer of a view look-up. */
+    public record ViewAnswer(String view, String snapshot) {
+    }
+
+    /** Body of every error answer; {@code code} is stable, {@code message} is for a person. */
+    public record ErrorBody(String code, String message) {
+    }
+
+    /** Counters the server keeps since it started. */
+    public record ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
+                              long batchRequests, long unauthorized, long snapshots) {
+    }
+}

@@ -1,0 +1,90 @@
+package dev.stackshare.protocol;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * SHA-256 of an object's uncompressed bytes: the object's only name.
+ *
+ * <p>Kept as lower-case hex so it is cheap to compare, hash, log and put in a URL.
+ */
+public record Digest(String hex) implements Comparable<Digest> {
+    public static final int BYTES = 32;
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final HexFormat HEX_FORMAT = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Digest::newSha256);
+
+    public Digest {
+        if (hex == null || !HEX.matcher(hex).matches()) {
+            throw new IllegalArgumentException("not a SHA-256 digest (64 lower-case hex digits): " + hex);
+        }
+    }
+
+    /** Parses user or wire input; throws {@link ProtocolException} rather than an unchecked exception. */
+    public static Digest parse(String hex) throws ProtocolException {
+        if (hex == null || !HEX.matcher(hex).matches()) {
+            throw new ProtocolException("not a SHA-256 digest (64 lower-case hex digits): " + abbreviate(hex));
+        }
+        return new Digest(hex);
+    }
+
+    public static Digest of(byte[] data) {
+        return of(data, 0, data.length);
+    }
+
+    public static Digest of(byte[] data, int offset, int length) {
+        MessageDigest sha = SHA256.get();
+        sha.reset();
+        sha.update(data, offset, length);
+        return fromBytes(sha.digest());
+    }
+
+    public static Digest fromBytes(byte[] raw) {
+        if (raw.length != BYTES) {
+            throw new IllegalArgumentException("a digest has 32 bytes, got " + raw.length);
+        }
+        return new Digest(HEX_FORMAT.formatHex(raw));
+    }
+
+    public byte[] toBytes() {
+        return HEX_FORMAT.parseHex(hex);
+    }
+
+    /** Whether {@code data} hashes to this digest. */
+    public boolean matches(byte[] data) {
+        return equals(of(data));
+    }
+
+    /** First 12 hex digits, for logs and messages. */
+    public String shortHex() {
+        return hex.substring(0, 12);
+    }
+
+    /** A fresh SHA-256 instance, for callers that hash streams of their own. */
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    @Override
+    public int compareTo(Digest other) {
+        return hex.compareTo(other.hex);
+    }
+
+    @Override
+    public String toString() {
+        return hex;
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) {
+            return "null";
+        }
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+}
