@@ -34,7 +34,13 @@ public final class Json {
 
     public static <T> T read(byte[] json, Class<T> type) throws ProtocolException {
         try {
-            return MAPPER.readValue(json, type);
+            T value = MAPPER.readValue(json, type);
+            if (value == null) {
+                throw new ProtocolException("expected a " + type.getSimpleName() + " record, got null");
+            }
+            return value;
+        } catch (ProtocolException e) {
+            throw e;
         } catch (java.io.IOException | RuntimeException e) {
             throw new ProtocolException("not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
         }
