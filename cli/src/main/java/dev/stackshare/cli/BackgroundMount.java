@@ -1,0 +1,96 @@
+package dev.stackshare.cli;
+
+import dev.stackshare.client.MountOptions;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the filesystem in a detached child process and waits until it reports the mount
+ * ready or failed. Java cannot fork, so the child is a second JVM running
+ * {@code mount --foreground}; it gets the token through its environment, never its
+ * command line, so the token does not show in process listings.
+ */
+final class BackgroundMount {
+    private static final long READY_TIMEOUT_SECONDS = 120;
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    private BackgroundMount() {
+    }
+
+    record Result(String snapshotId, long pid, Path log) {
+    }
+
+    static Result start(MountOptions options, long memoryCacheMb) throws IOException, InterruptedException {
+        Path logs = options.cacheDir().resolve("logs");
+        Files.createDirectories(logs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path log = logs.resolve("mount-" + sanitize(options.mountpoint()) + ".log");
+        Path readyFile = Files.createTempFile(logs, "ready-", ".status");
+        Files.delete(readyFile);
+
+        ProcessBuilder builder = new ProcessBuilder(command(options, memoryCacheMb, readyFile))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().put(Tokens.ENV, options.token());
+        Process child = builder.start();
+        try {
+            return awaitReady(child, readyFile, log);
+        } finally {
+            Files.deleteIfExists(readyFile);
+        }
+    }
+
+    private static Result awaitReady(Process child, Path readyFile, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            ReadyFile.Status status = ReadyFile.read(readyFile);
+            if (status != null && status.ready()) {
+                return new Result(status.detail(), child.pid(), log);
+            }
+            if (status != null) {
+                child.waitFor(5, TimeUnit.SECONDS);
+                throw new UserError(status.detail());
+            }
+            if (child.waitFor(20, TimeUnit.MILLISECONDS)) {
+                ReadyFile.Status last = ReadyFile.read(readyFile);
+                if (last != null && !last.ready()) {
+                    throw new UserError(last.detail());
+                }
+                throw new UserError("the mount process exited with code " + child.exitValue() + " before the mount was ready; see " + log);
+            }
+        }
+        child.destroy();
+        throw new UserError("the mount was not ready after " + READY_TIMEOUT_SECONDS + " s; see " + log);
+    }
+
+    private static List<String> command(MountOptions options, long memoryCacheMb, Path readyFile) {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            cmd.add(SETSID.toString()); // own session: the terminal closing does not take the mount down
+        }
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of("mount", "--foreground",
+                "--ready-file", readyFile.toString(),
+                "--server", options.server().toString(),
+                "--snapshot", options.snapshot(),
+                "--cache-dir", options.cacheDir().toString(),
+                "--memory-cache-mb", Long.toString(memoryCacheMb),
+                options.mountpoint().toString()));
+        return cmd;
+    }
+
+    private static String sanitize(Path mountpoint) {
+        String s = mountpoint.toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        return s.length() > 100 ? s.substring(s.length() - 100) : s;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.stackshare.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single {@code stackshare} command; each subcommand is a class of its own. */
+@Command(name = "stackshare",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Run a developer's live, uncommitted software stack on batch nodes.",
+            "",
+            "On the interactive host: `serve` exports directories as immutable snapshots and",
+            "`publish` freezes the current state. On a batch node: `mount` shows a snapshot",
+            "read-only, each root under its original absolute path, fetching file content lazily.",
+        },
+        subcommands = {
+            ServeCommand.class,
+            PublishCommand.class,
+            MountCommand.class,
+            UnmountCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code; tests call this without exiting the JVM. */
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::reportFailure);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * A failure a person can act on is one line on stderr and exit code 1; only a bug gets
+     * a stack trace.
+     */
+    private static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof IOException || e instanceof UserError) {
+            err.println("stackshare: " + e.getMessage());
+        } else {
+            err.println("stackshare: internal error: " + e);
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.stackshare.cli;
+
+import dev.stackshare.client.MountOptions;
+import dev.stackshare.client.MountedSnapshot;
+import dev.stackshare.client.Mounter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "mount",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Mount a snapshot read-only at MOUNTPOINT; each exported root appears under its",
+            "original absolute path inside it.",
+            "",
+            "Returns once the mount is ready; the filesystem keeps running in a background",
+            "process (its log is under the cache dir) until `stackshare unmount MOUNTPOINT`.",
+            "Only metadata is fetched at mount; file content is fetched when read, verified",
+            "against its digest, and kept in the on-disk cache for the next mount on the node.",
+            "A stale mount left by a killed client on MOUNTPOINT is cleaned up first.",
+        })
+final class MountCommand implements Callable<Integer> {
+    static final long DEFAULT_MEMORY_CACHE_MB = 256;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "An existing, empty directory.")
+    Path mountpoint;
+
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:STACKSHARE_SERVER}",
+            description = "Server URL as `stackshare serve` printed it (default: $STACKSHARE_SERVER).")
+    String server;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "File holding the server's token (the server's STATE/token). "
+                    + "Default: $STACKSHARE_TOKEN (the token itself), else the local state dir's token.")
+    Path tokenFile;
+
+    @Option(names = "--snapshot", paramLabel = "ID|VIEW", defaultValue = "${env:STACKSHARE_SNAPSHOT:-latest}",
+            description = "Snapshot id, a view name, or `latest` (default: $STACKSHARE_SNAPSHOT, else ${DEFAULT-VALUE}).")
+    String snapshot;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "On-disk object cache, shared by every mount of this user (default: ${XDG_CACHE_HOME:-~/.cache}/stackshare).")
+    Path cacheDir;
+
+    @Option(names = "--memory-cache-mb", paramLabel = "MB", defaultValue = "" + DEFAULT_MEMORY_CACHE_MB,
+            description = "Bytes of objects kept in memory (default: ${DEFAULT-VALUE} MB).")
+    long memoryCacheMb;
+
+    @Option(names = "--foreground",
+            description = "Stay in the foreground and keep the filesystem in this process until it is unmounted or the process is stopped.")
+    boolean foreground;
+
+    @Option(names = "--ready-file", hidden = true,
+            description = "Internal: where a background mount process reports readiness to its parent.")
+    Path readyFile;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        MountOptions options = options();
+        if (!foreground) {
+            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("mounted " + result.snapshotId() + " at " + options.mountpoint()
+                    + " (process " + result.pid() + ", log " + result.log() + ")");
+            out.flush();
+            return 0;
+        }
+        MountedSnapshot mounted;
+        try {
+            mounted = Mounter.mount(options);
+        } catch (IOException | RuntimeException e) {
+            ReadyFile.reportFailure(readyFile, e);
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(mounted::close, "stackshare-unmount"));
+        ReadyFile.reportReady(readyFile, mounted.snapshot().id());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("mounted " + mounted.snapshot().id() + " at " + mounted.mountpoint() + "; unmount with `stackshare unmount "
+                + mounted.mountpoint() + "` or Ctrl-C");
+        out.flush();
+        mounted.awaitUnmounted();
+        return 0;
+    }
+
+    private MountOptions options() throws IOException {
+        if (server == null || server.isBlank()) {
+            throw new UserError("no server: give --server URL (as `stackshare serve` printed it) or set STACKSHARE_SERVER");
+        }
+        URI url;
+        try {
+            url = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--server '" + server + "' is not a URL; it looks like http://host:7878");
+        }
+        if (url.getScheme() == null || !url.getScheme().equals("http") || url.getHost() == null) {
+            throw new UserError("--server '" + server + "' is not an http://host:port URL");
+        }
+        Path cache = cacheDir == null ? Paths.defaultCacheDir() : Paths.absolute(cacheDir);
+        if (memoryCacheMb < 1) {
+            throw new UserError("--memory-cache-mb must be at least 1, got " + memoryCacheMb);
+        }
+        return new MountOptions(url, Tokens.resolve(tokenFile), snapshot, cache, Paths.absolute(mountpoint),
+                memoryCacheMb * 1024 * 1024);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.stackshare.cli;
+
+import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.Snapshot;
+import dev.stackshare.server.ServerConfig;
+import dev.stackshare.server.StackshareServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Export directories as immutable snapshots over HTTP and keep serving.",
+            "",
+            "Takes a first snapshot at start and prints the server URL, the token file and the",
+            "snapshot id. A root that is a git working tree (has .git) is frozen at publish: its",
+            "content is copied into the state dir, so edits after a publish never change that",
+            "snapshot. Other roots are read in place and checked against their digests.",
+            "Stop with Ctrl-C or SIGTERM.",
+        })
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--root", paramLabel = "DIR", required = true,
+            description = "A directory to export (repeat for more). It appears under the same absolute path in the mount.")
+    List<Path> roots;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, all interfaces on a free port). "
+                    + "Port 0 picks a free port; the chosen one is printed and recorded in the state dir.")
+    String listen;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Holds the token, the snapshots and the frozen objects (default: ${XDG_STATE_HOME:-~/.local/state}/stackshare).")
+    Path stateDir;
+
+    @Option(names = "--view", paramLabel = "NAME", defaultValue = Api.DEFAULT_VIEW,
+            description = "View (line of snapshots) the first snapshot belongs to (default: ${DEFAULT-VALUE}).")
+    String view;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        ServerConfig config = new ServerConfig(
+                roots.stream().map(Paths::absolute).toList(),
+                parseListen(listen),
+                stateDir == null ? Paths.defaultStateDir() : Paths.absolute(stateDir),
+                Views.check(view));
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (StackshareServer server = StackshareServer.start(config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "stackshare-serve-shutdown"));
+            Snapshot first = server.firstSnapshot();
+            out.println("serving    " + server.url());
+            out.println("token file " + server.tokenFile());
+            out.println("snapshot   " + first.id());
+            out.println("export STACKSHARE_SERVER=" + server.url() + " STACKSHARE_SNAPSHOT=" + first.id());
+            out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+
+    static InetSocketAddress parseListen(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new UserError("--listen wants HOST:PORT (for example 0.0.0.0:7878 or 127.0.0.1:0), got '" + value + "'");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new UserError("--listen port must be a number in 0..65535, got '" + value.substring(colon + 1) + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new UserError("--listen port must be in 0..65535, got " + port);
+        }
+        return new InetSocketAddress(host, port);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.stackshare.client;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The live counters behind {@link ClientStats}; every layer of one mount adds to the same instance. */
+final class Counters {
+    private final LongAdder objectsFetched = new LongAdder();
+    private final LongAdder bytesFetched = new LongAdder();
+    private final LongAdder diskCacheHits = new LongAdder();
+    private final LongAdder memoryCacheHits = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+
+    void request() {
+        requests.increment();
+    }
+
+    void objectFetched() {
+        objectsFetched.increment();
+    }
+
+    void bytesFetched(long n) {
+        bytesFetched.add(n);
+    }
+
+    void diskCacheHit() {
+        diskCacheHits.increment();
+    }
+
+    void memoryCacheHit() {
+        memoryCacheHits.increment();
+    }
+
+    ClientStats snapshot() {
+        return new ClientStats(objectsFetched.sum(), bytesFetched.sum(), diskCacheHits.sum(),
+                memoryCacheHits.sum(), requests.sum());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Api;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@code stackshare serve} was asked to do.
+ *
+ * @param roots    directories to export, absolute and normalized but not resolved through
+ *                 symlinks: each root appears in the mount under exactly this path
+ * @param listen   where to accept connections; port 0 picks a free port
+ * @param stateDir where the token, the frozen store and the snapshot records live; null means
+ *                 {@link StateDir#defaultDir()}
+ * @param view     the view the first snapshot and every publish without a view name go to;
+ *                 null means {@link Api#DEFAULT_VIEW}
+ */
+public record ServerConfig(List<Path> roots, InetSocketAddress listen, Path stateDir, String view) {
+    public ServerConfig {
+        roots = List.copyOf(Objects.requireNonNull(roots, "roots"));
+        Objects.requireNonNull(listen, "listen");
+        stateDir = stateDir == null ? StateDir.defaultDir() : stateDir;
+        view = view == null ? Api.DEFAULT_VIEW : view;
+    }
+}
