@@ -23,6 +23,7 @@ public class ClientException extends IOException {
     /** The server answered something this client cannot use (an unexpected status or body). */
     public static final String BAD_ANSWER = "bad-answer";
     public static final String BAD_NAME = "bad-name";
+    public static final String BAD_CACHE_DIR = "bad-cache-dir";
     public static final String BAD_MOUNTPOINT = "bad-mountpoint";
     public static final String ALREADY_MOUNTED = "already-mounted";
     public static final String NOT_MOUNTED = "not-mounted";

@@ -1,0 +1,69 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.BatchStream;
+import dev.stackshare.protocol.Compression;
+import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.ProtocolException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** The bottom layer: objects from the server, inflated but not yet verified. */
+final class HttpObjectSource implements ObjectSource {
+    private final ServerClient client;
+    private final int maxBatch;
+
+    HttpObjectSource(ServerClient client) {
+        this(client, BatchStream.MAX_BATCH_DIGESTS);
+    }
+
+    HttpObjectSource(ServerClient client, int maxBatch) {
+        this.client = client;
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public byte[] get(Digest digest) throws IOException {
+        return inflate(digest, client.object(digest));
+    }
+
+    @Override
+    public Map<Digest, byte[]> getAll(Collection<Digest> digests) throws IOException {
+        List<Digest> unique = new ArrayList<>(new LinkedHashSet<>(digests));
+        Map<Digest, byte[]> out = new LinkedHashMap<>();
+        List<Digest> missing = new ArrayList<>();
+        for (int from = 0; from < unique.size(); from += maxBatch) {
+            List<Digest> part = unique.subList(from, Math.min(unique.size(), from + maxBatch));
+            client.batch(part, item -> {
+                if (item.missing()) {
+                    missing.add(item.digest());
+                } else {
+                    out.put(item.digest(), inflate(item.digest(), item.frame()));
+                }
+            });
+        }
+        for (Digest d : unique) {
+            if (!out.containsKey(d) && !missing.contains(d)) {
+                missing.add(d);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ClientException(ClientException.UNKNOWN_OBJECT, "server " + client.server() + " does not have "
+                    + missing.size() + " of " + unique.size() + " objects asked for, e.g. " + missing.get(0).hex()
+                    + "; was their snapshot garbage-collected?");
+        }
+        return out;
+    }
+
+    private byte[] inflate(Digest digest, byte[] frame) throws ProtocolException {
+        try {
+            return Compression.decompress(frame);
+        } catch (ProtocolException e) {
+            throw new ProtocolException("object " + digest.hex() + " from " + client.server() + ": " + e.getMessage(), e);
+        }
+    }
+}

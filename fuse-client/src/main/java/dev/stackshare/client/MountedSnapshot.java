@@ -1,0 +1,96 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.Snapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A snapshot mounted by this process; closing it unmounts it. */
+public final class MountedSnapshot implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MountedSnapshot.class);
+    /** How long close() waits for libfuse's loop to end after the unmount. */
+    private static final long LOOP_EXIT_MILLIS = 10_000;
+
+    private final Snapshot snapshot;
+    private final Path mountpoint;
+    private final Counters counters;
+    private final SnapshotFileSystem fs;
+    private final Thread loop;
+    private final ExecutorService readAhead;
+    private boolean closed;
+
+    MountedSnapshot(Snapshot snapshot, Path mountpoint, Counters counters, SnapshotFileSystem fs, Thread loop,
+                    ExecutorService readAhead) {
+        this.snapshot = snapshot;
+        this.mountpoint = mountpoint;
+        this.counters = counters;
+        this.fs = fs;
+        this.loop = loop;
+        this.readAhead = readAhead;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Where it is mounted, as the kernel's mount table shows it (absolute, symbolic links in its parent resolved). */
+    public Path mountpoint() {
+        return mountpoint;
+    }
+
+    public ClientStats stats() {
+        return counters.snapshot();
+    }
+
+    /** Blocks until the filesystem is unmounted, by {@link #close()} or from outside ({@code fusermount -u}). */
+    public void awaitUnmounted() throws InterruptedException {
+        loop.join();
+    }
+
+    /**
+     * Unmounts; idempotent. A mount still in use is detached lazily rather than left behind:
+     * the path is free at once and the processes using it see errors once this process exits.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            // Not in the table any more: unmounted from outside, or by jnr-fuse's own exit hook.
+            if (loop.isAlive() && Mounts.isMounted(mountpoint)) {
+                try {
+                    Mounts.unmount(mountpoint);
+                } catch (IOException e) {
+                    log.warn("{}; detaching it lazily", e.getMessage());
+                    detach();
+                }
+            }
+            loop.join(LOOP_EXIT_MILLIS);
+            if (loop.isAlive()) {
+                log.warn("the FUSE loop of {} did not end within {} ms", mountpoint, LOOP_EXIT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            fs.markUnmounted();
+            readAhead.shutdownNow();
+        }
+    }
+
+    private void detach() {
+        try {
+            Mounts.detach(mountpoint);
+        } catch (IOException e) {
+            log.warn("cannot detach {}: {}", mountpoint, e.getMessage());
+        }
+    }
+
+    /** Files open on this mount now; for tests that check handles are released. */
+    int openFiles() {
+        return fs.openFiles();
+    }
+}

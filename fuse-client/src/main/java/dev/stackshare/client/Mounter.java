@@ -1,0 +1,188 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.Snapshot;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts a snapshot: checks the mountpoint, resolves the snapshot, makes its metadata local,
+ * then starts libfuse and returns once the kernel shows the mount.
+ *
+ * <p>The object layers, top to bottom: memory cache, disk cache, verifier, HTTP.
+ */
+public final class Mounter {
+    private static final Logger log = LoggerFactory.getLogger(Mounter.class);
+    /** Per request; the tree of a large snapshot streams after its headers, so this is not a transfer bound. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Snapshots never change, so the kernel may cache entries, attributes, misses and pages for long. */
+    static final String[] FUSE_OPTIONS = {"-o", "ro,default_permissions,fsname=" + Mounts.SOURCE
+            + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
+    private static final long MOUNT_WAIT_MILLIS = 10_000;
+    private static final int READ_AHEAD_THREADS = 2;
+
+    private Mounter() {
+    }
+
+    /**
+     * The disk cache when none is given: {@code $XDG_CACHE_HOME/stackshare}, else
+     * {@code ~/.cache/stackshare}. Per user, since the cache is private (mode 0700).
+     */
+    public static Path defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "stackshare");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "stackshare");
+    }
+
+    /**
+     * Mounts the snapshot and returns once the kernel shows the mount. Cleans a stale mount on
+     * the mountpoint first; every failure is a {@link ClientException} with a one-line message.
+     */
+    public static MountedSnapshot mount(MountOptions options) throws IOException {
+        long started = System.nanoTime();
+        Path mountpoint = prepareMountpoint(options.mountpoint());
+        Counters counters = new Counters();
+        ServerClient client = new ServerClient(options.server(), options.token(), REQUEST_TIMEOUT, counters);
+        ObjectSource network = new VerifyingObjectSource(new HttpObjectSource(client), client.server().toString());
+        DiskCache disk = DiskCache.open(options.cacheDir(), network, counters);
+        Snapshot snapshot = new SnapshotResolver(client, options.cacheDir()).resolve(options.snapshot());
+        SnapshotTree tree = new MetadataLoader(disk, client::tree).load(snapshot);
+        long metadataFetched = counters.snapshot().objectsFetched();
+        MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
+        MountedSnapshot mounted = start(tree, memory, mountpoint, counters);
+        log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network, {} ms",
+                snapshot.id(), mountpoint, tree.objectCount(), metadataFetched,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return mounted;
+    }
+
+    /**
+     * Mounts an already loaded tree whose content comes from {@code source}; the seam tests use
+     * to mount objects they built themselves.
+     */
+    static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Path requestedMountpoint, Counters counters)
+            throws IOException {
+        Path mountpoint = MountTable.canonical(requestedMountpoint);
+        ExecutorService readAhead = Executors.newFixedThreadPool(READ_AHEAD_THREADS, daemonThreads("stackshare-readahead"));
+        SnapshotFileSystem fs;
+        try {
+            FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead);
+            fs = new SnapshotFileSystem(tree, reader, Owner.ofCurrentProcess());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            readAhead.shutdownNow();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new ClientException(ClientException.MOUNT_FAILED, "cannot load libfuse: " + e.getMessage()
+                    + "; install libfuse2 (Debian: apt-get install libfuse2)", e);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount waits a fixed 2 s.
+        Thread loop = new Thread(() -> {
+            try {
+                fs.mount(mountpoint, true, false, FUSE_OPTIONS);
+            } catch (RuntimeException e) {
+                failure.set(e);
+            } finally {
+                readAhead.shutdown();
+            }
+        }, "stackshare-fuse " + mountpoint);
+        loop.setDaemon(true);
+        loop.start();
+        awaitMounted(mountpoint, loop, failure, fs);
+        return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs, loop, readAhead);
+    }
+
+    /** Checks the mountpoint, cleaning a stale mount on it, and returns its canonical path. */
+    static Path prepareMountpoint(Path requested) throws IOException {
+        Path path = MountTable.canonical(requested);
+        var existing = MountTable.find(path);
+        if (existing.isPresent()) {
+            if (Mounts.isStale(path)) {
+                log.info("{} holds a stale {} mount (its process died); cleaning it", path, existing.get().type());
+                Mounts.cleanStale(path);
+            } else {
+                throw new ClientException(ClientException.ALREADY_MOUNTED, path + " is already mounted ("
+                        + existing.get().type() + "); unmount it first with `stackshare unmount " + path + "`");
+            }
+        }
+        if (!Files.exists(path)) {
+            throw new ClientException(ClientException.BAD_MOUNTPOINT, "mountpoint " + path
+                    + " does not exist; create it with mkdir -p " + path);
+        }
+        if (!Files.isDirectory(path)) {
+            throw new ClientException(ClientException.BAD_MOUNTPOINT, "mountpoint " + path
+                    + " is not a directory; give an empty directory");
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+            if (children.iterator().hasNext()) {
+                throw new ClientException(ClientException.BAD_MOUNTPOINT, "mountpoint " + path
+                        + " is not empty; mounting would hide its files, give an empty directory");
+            }
+        }
+        return path;
+    }
+
+    /** Polls the mount table: the mount shows there within tens of milliseconds. */
+    private static void awaitMounted(Path mountpoint, Thread loop, AtomicReference<Throwable> failure,
+                                     SnapshotFileSystem fs) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MOUNT_WAIT_MILLIS);
+        while (true) {
+            var mount = MountTable.find(MountTable.read(), mountpoint);
+            if (mount.isPresent() && Mounts.isStackshare(mount.get())) {
+                return;
+            }
+            if (!loop.isAlive()) {
+                Throwable cause = failure.get();
+                throw new ClientException(ClientException.MOUNT_FAILED, "cannot mount FUSE on " + mountpoint + ": "
+                        + (cause == null ? "libfuse stopped" : describe(cause))
+                        + "; see libfuse's message above (is /dev/fuse usable by this user?)", cause);
+            }
+            if (System.nanoTime() > deadline) {
+                // libfuse may still be coming up: make sure nothing is left mounted behind the error.
+                fs.umount();
+                fs.markUnmounted();
+                throw new ClientException(ClientException.MOUNT_FAILED, "the FUSE mount on " + mountpoint
+                        + " did not appear within " + MOUNT_WAIT_MILLIS + " ms");
+            }
+            sleep();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        StringBuilder s = new StringBuilder(String.valueOf(t.getMessage()));
+        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+            s.append(": ").append(c.getMessage());
+        }
+        return s.toString();
+    }
+
+    private static void sleep() throws ClientException {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.INTERRUPTED, "interrupted while waiting for the mount");
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

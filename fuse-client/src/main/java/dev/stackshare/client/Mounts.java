@@ -1,0 +1,121 @@
+package dev.stackshare.client;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Inspecting and removing stackshare mounts, from this process or any other. */
+public final class Mounts {
+    private static final Logger log = LoggerFactory.getLogger(Mounts.class);
+    static final String TYPE = "fuse.stackshare";
+    static final String SOURCE = "stackshare";
+
+    private Mounts() {
+    }
+
+    /**
+     * Unmounts a stackshare mount with {@code fusermount -u} (falling back to {@code umount}).
+     * A stale mount (its process died) is detached instead. Refuses anything that is not a
+     * stackshare mount, and a mount still in use.
+     */
+    public static void unmount(Path mountpoint) throws IOException {
+        Path path = MountTable.canonical(mountpoint);
+        MountTable.Mount mount = MountTable.find(path).orElseThrow(() -> new ClientException(
+                ClientException.NOT_MOUNTED, path + " is not mounted"));
+        if (!isStackshare(mount)) {
+            throw new ClientException(ClientException.NOT_MOUNTED, path + " is not a stackshare mount (it is "
+                    + mount.type() + " from " + mount.source() + "); refusing to unmount it");
+        }
+        if (isStale(path)) {
+            cleanStale(path);
+            return;
+        }
+        Command.Result result = runFirstAvailable(new String[] {"fusermount", "-u", path.toString()},
+                new String[] {"umount", path.toString()});
+        if (result.ok() && !isMounted(path)) {
+            return;
+        }
+        if (isStale(path)) {
+            cleanStale(path);
+            return;
+        }
+        if (result.output().toLowerCase(Locale.ROOT).contains("busy")) {
+            throw new ClientException(ClientException.BUSY, path + " is busy: a process still uses it (see `fuser -m "
+                    + path + "`)");
+        }
+        throw new ClientException(ClientException.UNMOUNT_FAILED, "cannot unmount " + path + ": "
+                + (result.ok() ? "it is still mounted" : result.firstLine()));
+    }
+
+    /** Whether anything is mounted on exactly this path. */
+    public static boolean isMounted(Path mountpoint) {
+        try {
+            return MountTable.find(mountpoint).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether a FUSE mount on this path lost its process (killed with -9, crashed): every access
+     * then fails with ENOTCONN, and nothing can be mounted there until it is cleaned.
+     */
+    public static boolean isStale(Path mountpoint) {
+        Path path = MountTable.canonical(mountpoint);
+        if (!isMounted(path)) {
+            return false;
+        }
+        try {
+            Files.readAttributes(path, BasicFileAttributes.class);
+            return false;
+        } catch (FileSystemException e) {
+            String reason = String.valueOf(e.getReason()).toLowerCase(Locale.ROOT);
+            return reason.contains("not connected") || reason.contains("connection abort");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Detaches a stale mount ({@code fusermount -u -z}, falling back to {@code umount -l}); does nothing otherwise. */
+    public static void cleanStale(Path mountpoint) throws IOException {
+        Path path = MountTable.canonical(mountpoint);
+        if (!isStale(path)) {
+            return;
+        }
+        log.info("cleaning the stale mount on {}", path);
+        Command.Result result = detach(path);
+        if (isMounted(path) && isStale(path)) {
+            throw new ClientException(ClientException.UNMOUNT_FAILED, "cannot clean the stale mount on " + path + ": "
+                    + result.firstLine() + "; try `fusermount -u -z " + path + "` as its owner or root");
+        }
+    }
+
+    /** Lazy unmount: the path is free at once, users of the old mount keep it until they let go. */
+    static Command.Result detach(Path path) throws IOException {
+        Command.Result result = runFirstAvailable(new String[] {"fusermount", "-u", "-z", path.toString()},
+                new String[] {"umount", "-l", path.toString()});
+        if (!result.ok() && isMounted(path)) {
+            result = Command.run("umount", "-l", path.toString());
+        }
+        return result;
+    }
+
+    static boolean isStackshare(MountTable.Mount mount) {
+        return TYPE.equals(mount.type()) || (SOURCE.equals(mount.source()) && mount.type().startsWith("fuse"));
+    }
+
+    /** Runs the first command; if it is not installed, the second. */
+    private static Command.Result runFirstAvailable(String[] first, String[] fallback) throws IOException {
+        try {
+            return Command.run(first);
+        } catch (IOException e) {
+            log.debug("{} is not available ({}); using {}", first[0], e.getMessage(), fallback[0]);
+            return Command.run(fallback);
+        }
+    }
+}

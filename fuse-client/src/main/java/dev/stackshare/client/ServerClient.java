@@ -1,0 +1,286 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.BatchStream;
+import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Json;
+import dev.stackshare.protocol.ProtocolException;
+import dev.stackshare.protocol.Snapshot;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Speaks the stackshare HTTP API ({@link Api}) to one server. Every failure becomes a
+ * {@link ClientException} whose message says what to do about it.
+ *
+ * <p>All requests go through {@link #send}, the seam where failover across several server
+ * URLs (an HTTP cache first, then the origin) will go.
+ */
+public final class ServerClient {
+    private static final Logger log = LoggerFactory.getLogger(ServerClient.class);
+    /** Tries per idempotent request when the connection fails; a server that answers is never retried. */
+    private static final int ATTEMPTS = 3;
+    private static final long FIRST_BACKOFF_MS = 100;
+    /** Most bytes of an error body worth reading. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    /** Receives the items of a batch or tree answer as they arrive. */
+    @FunctionalInterface
+    interface ItemSink {
+        void accept(BatchStream.Item item) throws IOException;
+    }
+
+    private final URI server;
+    private final String name;
+    private final String authorization;
+    private final Duration timeout;
+    private final Counters counters;
+    private final HttpClient http;
+
+    public ServerClient(URI server, String token, Duration timeout) {
+        this(server, token, timeout, new Counters());
+    }
+
+    ServerClient(URI server, String token, Duration timeout, Counters counters) {
+        if (server == null || server.getHost() == null
+                || !("http".equals(server.getScheme()) || "https".equals(server.getScheme()))) {
+            throw new IllegalArgumentException("server must be an http:// or https:// URL with a host, got " + server);
+        }
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("the token is empty");
+        }
+        if (token.strip().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalArgumentException("the token holds spaces or control characters");
+        }
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        this.name = server.toString().replaceAll("/+$", "");
+        this.server = URI.create(name);
+        this.authorization = Api.BEARER + token.strip();
+        this.timeout = timeout;
+        this.counters = counters;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    /**
+     * The snapshot record for an id, or for the newest snapshot of a view. An id is fetched
+     * directly; anything else is resolved through {@code /v1/views/} first.
+     */
+    public Snapshot snapshot(String idOrViewName) throws IOException {
+        if (Snapshot.isId(idOrViewName)) {
+            return snapshotById(idOrViewName);
+        }
+        if (!Snapshot.isViewName(idOrViewName)) {
+            throw new ClientException(ClientException.BAD_NAME, "'" + idOrViewName
+                    + "' is neither a snapshot id (16 hex digits) nor a view name; `stackshare publish` prints ids");
+        }
+        byte[] body = getBytes(Api.VIEWS + idOrViewName, "view " + idOrViewName, idOrViewName);
+        Api.ViewAnswer answer = parse(body, Api.ViewAnswer.class, "view " + idOrViewName);
+        if (!Snapshot.isId(answer.snapshot())) {
+            throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " resolved view "
+                    + idOrViewName + " to '" + answer.snapshot() + "', which is not a snapshot id");
+        }
+        return snapshotById(answer.snapshot());
+    }
+
+    /** Asks the server to take a new snapshot of its roots now; {@code view} may be null for the default view. */
+    public Snapshot publish(String view) throws IOException {
+        HttpRequest.BodyPublisher body = view == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(Json.write(Map.of("view", view)));
+        HttpRequest request = request(Api.SNAPSHOTS).header("Content-Type", "application/json")
+                .POST(body).build();
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false);
+        String what = "publish" + (view == null ? "" : " to view " + view);
+        check(response.statusCode(), response.body(), what, view);
+        return parse(response.body(), Snapshot.class, "the published snapshot");
+    }
+
+    public Api.ServerStats stats() throws IOException {
+        return parse(getBytes(Api.STATS, "stats", null), Api.ServerStats.class, "stats");
+    }
+
+    /** One object as the server sends it: a zstd frame, neither inflated nor verified here. */
+    byte[] object(Digest digest) throws IOException {
+        byte[] frame = getBytes(Api.OBJECTS + digest.hex(), "object " + digest.shortHex(), digest.hex());
+        counters.objectFetched();
+        return frame;
+    }
+
+    /** Fetches many objects in one request; the sink sees every item, missing ones included. */
+    void batch(Collection<Digest> digests, ItemSink sink) throws IOException {
+        StringBuilder body = new StringBuilder(digests.size() * 65);
+        for (Digest d : digests) {
+            body.append(d.hex()).append('\n');
+        }
+        HttpRequest request = request(Api.BATCH).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.US_ASCII)).build();
+        stream(request, "batch of " + digests.size() + " objects", null, sink);
+    }
+
+    /** Every directory and chunk-list object of a snapshot, in one request. */
+    void tree(String snapshotId, ItemSink sink) throws IOException {
+        HttpRequest request = request(Api.SNAPSHOTS + "/" + snapshotId + Api.TREE_SUFFIX).GET().build();
+        stream(request, "tree of snapshot " + snapshotId, snapshotId, sink);
+    }
+
+    private Snapshot snapshotById(String id) throws IOException {
+        byte[] body = getBytes(Api.SNAPSHOTS + "/" + id, "snapshot " + id, id);
+        Snapshot snapshot = parse(body, Snapshot.class, "snapshot " + id);
+        if (!snapshot.id().equals(id)) {
+            throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " answered snapshot "
+                    + snapshot.id() + " when asked for " + id);
+        }
+        return snapshot;
+    }
+
+    private byte[] getBytes(String path, String what, String subject) throws IOException {
+        HttpResponse<byte[]> response = send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray(), true);
+        check(response.statusCode(), response.body(), what, subject);
+        if (path.startsWith(Api.OBJECTS)) {
+            counters.bytesFetched(response.body().length);
+        }
+        return response.body();
+    }
+
+    private void stream(HttpRequest request, String what, String subject, ItemSink sink) throws IOException {
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), true);
+        try (InputStream body = new CountingStream(response.body(), counters)) {
+            if (response.statusCode() != 200) {
+                check(response.statusCode(), body.readNBytes(MAX_ERROR_BODY), what, subject);
+            }
+            BatchStream.Reader reader = new BatchStream.Reader(body);
+            for (BatchStream.Item item = reader.next(); item != null; item = reader.next()) {
+                if (!item.missing()) {
+                    counters.objectFetched();
+                }
+                sink.accept(item);
+            }
+        } catch (ProtocolException e) {
+            throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " sent a broken answer to "
+                    + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(name + path))
+                .timeout(timeout)
+                .header("Authorization", authorization);
+    }
+
+    /** Sends one request, retrying idempotent ones with backoff while the server cannot be reached. */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean idempotent)
+            throws ClientException {
+        long backoff = FIRST_BACKOFF_MS;
+        for (int attempt = 1; ; attempt++) {
+            counters.request();
+            try {
+                return await(http.sendAsync(request, handler));
+            } catch (ClientException e) {
+                boolean retry = idempotent && attempt < ATTEMPTS
+                        && (ClientException.UNREACHABLE.equals(e.code()) || ClientException.NETWORK.equals(e.code()));
+                if (!retry) {
+                    throw e;
+                }
+                log.debug("{} {} failed ({}); retrying in {} ms", request.method(), request.uri(), e.getMessage(), backoff);
+                sleep(backoff);
+                backoff *= 3;
+            }
+        }
+    }
+
+    /**
+     * Waits for the answer with the request timeout as a hard deadline: HttpClient's own timeout
+     * stops at the response headers, and a stalled body must not hang a read forever.
+     */
+    private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> future) throws ClientException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw HttpFailures.timeout(name, timeout, e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.INTERRUPTED, "interrupted while waiting for server " + name, e);
+        } catch (ExecutionException e) {
+            throw HttpFailures.connection(name, timeout, e.getCause());
+        }
+    }
+
+    private void check(int status, byte[] body, String what, String subject) throws ClientException {
+        if (status != 200) {
+            throw HttpFailures.status(name, status, body, what, subject);
+        }
+    }
+
+    private <T> T parse(byte[] body, Class<T> type, String what) throws ClientException {
+        try {
+            return Json.read(body, type);
+        } catch (ProtocolException e) {
+            throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " sent a " + what
+                    + " answer this client cannot read (" + e.getMessage() + "); are client and server the same version?", e);
+        }
+    }
+
+    private static void sleep(long millis) throws ClientException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.INTERRUPTED, "interrupted while retrying", e);
+        }
+    }
+
+    /** Counts the wire bytes of a streamed body. */
+    private static final class CountingStream extends FilterInputStream {
+        private final Counters counters;
+
+        CountingStream(InputStream in, Counters counters) {
+            super(in);
+            this.counters = counters;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counters.bytesFetched(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                counters.bytesFetched(n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.Entry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import jnr.ffi.Pointer;
+import jnr.ffi.Struct;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * The FUSE adapter: a read-only view of one {@link SnapshotTree}. Every operation has the same
+ * shape: ask the tree or the reader, which speak {@link IOException}, and turn the outcome into
+ * errno here and only here. Called concurrently from libfuse's threads; all state it touches is
+ * immutable or concurrent.
+ */
+final class SnapshotFileSystem extends FuseStubFS {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotFileSystem.class);
+    private static final int O_ACCMODE = 03;
+    private static final int O_RDONLY = 0;
+    private static final int W_OK = 2;
+    private static final int BLOCK_SIZE = 4096;
+    /** The largest read libfuse2 passes (FUSE-NOTES): a good I/O size hint for readers. */
+    private static final int IO_SIZE = 128 * 1024;
+    private static final int NAME_MAX = 255;
+    /**
+     * jnr-fuse maps the bit fields of {@code struct fuse_file_info} as padding: they sit in byte 20,
+     * bit 0 {@code direct_io}, bit 1 {@code keep_cache} (libfuse2, 64-bit).
+     */
+    private static final int FILE_INFO_BITS_OFFSET = 20;
+    private static final int KEEP_CACHE = 0x02;
+
+    private final SnapshotTree tree;
+    private final FileReader reader;
+    private final Owner owner;
+    private final HandleTable handles = new HandleTable();
+
+    SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner) {
+        this.tree = tree;
+        this.reader = reader;
+        this.owner = owner;
+    }
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        try {
+            fill(stat, tree.lookup(path));
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return errno("getattr", path, e);
+        }
+    }
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
+        try {
+            if (!(tree.lookup(path) instanceof Entry.Dir dir)) {
+                throw new NotDirectoryException(path);
+            }
+            // Offset 0 for every entry: libfuse2 then collects the whole listing in one call.
+            if (add(filler, buf, ".") && add(filler, buf, "..")) {
+                for (Entry e : tree.list(dir).entries()) {
+                    if (!add(filler, buf, e.name())) {
+                        break;
+                    }
+                }
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return errno("readdir", path, e);
+        }
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        if ((fi.flags.get() & O_ACCMODE) != O_RDONLY) {
+            return -ErrorCodes.EROFS();
+        }
+        try {
+            Entry entry = tree.lookup(path);
+            if (entry instanceof Entry.Dir) {
+                return -ErrorCodes.EISDIR();
+            }
+            if (!(entry instanceof Entry.File file)) {
+                return -ErrorCodes.ELOOP();
+            }
+            fi.fh.set(handles.add(new OpenFile(path, file, tree.chunks(file))));
+            // Snapshots never change, so the kernel may keep this file's pages across opens.
+            Pointer info = Struct.getMemory(fi);
+            info.putByte(FILE_INFO_BITS_OFFSET, (byte) (info.getByte(FILE_INFO_BITS_OFFSET) | KEEP_CACHE));
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return errno("open", path, e);
+        }
+    }
+
+    @Override
+    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        try {
+            OpenFile file = handles.get(fi.fh.get());
+            if (file == null) {
+                if (!(tree.lookup(path) instanceof Entry.File entry)) {
+                    return -ErrorCodes.EISDIR();
+                }
+                file = new OpenFile(path, entry, tree.chunks(entry));
+            }
+            int length = (int) Math.min(size, Integer.MAX_VALUE);
+            return reader.read(file, offset, length, (at, src, from, n) -> buf.put(at, src, from, n));
+        } catch (IOException | RuntimeException e) {
+            return errno("read", path, e);
+        }
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        handles.remove(fi.fh.get());
+        return 0;
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, @size_t long size) {
+        try {
+            if (!(tree.lookup(path) instanceof Entry.Symlink link)) {
+                return -ErrorCodes.EINVAL();
+            }
+            if (size <= 0) {
+                return -ErrorCodes.EINVAL();
+            }
+            byte[] target = link.target().getBytes(StandardCharsets.UTF_8);
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return errno("readlink", path, e);
+        }
+    }
+
+    @Override
+    public int statfs(String path, Statvfs stat) {
+        stat.f_bsize.set(BLOCK_SIZE);
+        stat.f_frsize.set(BLOCK_SIZE);
+        stat.f_blocks.set((tree.totalBytes() + BLOCK_SIZE - 1) / BLOCK_SIZE);
+        stat.f_bfree.set(0);
+        stat.f_bavail.set(0);
+        stat.f_files.set(tree.totalFiles());
+        stat.f_ffree.set(0);
+        stat.f_favail.set(0);
+        stat.f_namemax.set(NAME_MAX);
+        stat.f_flag.set(Statvfs.ST_RDONLY | Statvfs.ST_NOSUID | Statvfs.ST_NODEV);
+        return 0;
+    }
+
+    @Override
+    public int access(String path, int mask) {
+        try {
+            tree.lookup(path);
+            return (mask & W_OK) != 0 ? -ErrorCodes.EROFS() : 0;
+        } catch (IOException | RuntimeException e) {
+            return errno("access", path, e);
+        }
+    }
+
+    // Every operation that would change the snapshot: it is immutable.
+
+    @Override
+    public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int create(String path, long mode, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int mknod(String path, long mode, long rdev) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int mkdir(String path, long mode) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int unlink(String path) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int chmod(String path, long mode) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int chown(String path, long uid, long gid) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int truncate(String path, long size) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int ftruncate(String path, long size, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
+        return -ErrorCodes.EROFS();
+    }
+
+    @Override
+    protected String getFSName() {
+        return "stackshare";
+    }
+
+    /** Open handles, for tests. */
+    int openFiles() {
+        return handles.size();
+    }
+
+    /**
+     * Called once the mount is gone: disarms the unmount that jnr-fuse's shutdown hook would
+     * otherwise run at exit on a path that may by then hold another mount.
+     */
+    void markUnmounted() {
+        mounted.set(false);
+    }
+
+    private void fill(FileStat stat, Entry entry) throws IOException {
+        int type;
+        long links = 1;
+        if (entry instanceof Entry.Dir dir) {
+            type = FileStat.S_IFDIR;
+            links = 2L + tree.list(dir).subdirectories();
+        } else if (entry instanceof Entry.Symlink) {
+            type = FileStat.S_IFLNK;
+        } else {
+            type = FileStat.S_IFREG;
+        }
+        stat.st_mode.set(type | entry.mode());
+        stat.st_nlink.set(links);
+        stat.st_size.set(entry.size());
+        stat.st_blocks.set((entry.size() + 511) / 512);
+        stat.st_blksize.set(IO_SIZE);
+        stat.st_uid.set(owner.uid());
+        stat.st_gid.set(owner.gid());
+        long seconds = Math.floorDiv(entry.mtimeNanos(), 1_000_000_000L);
+        long nanos = Math.floorMod(entry.mtimeNanos(), 1_000_000_000L);
+        for (Timespec t : new Timespec[] {stat.st_atim, stat.st_mtim, stat.st_ctim}) {
+            t.tv_sec.set(seconds);
+            t.tv_nsec.set(nanos);
+        }
+    }
+
+    /** Adds one name to a listing; false when the kernel's buffer is full. */
+    private static boolean add(FuseFillDir filler, Pointer buf, String name) {
+        // jnr-fuse's own String overload encodes with the platform charset and adds no NUL.
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer cName = ByteBuffer.allocate(utf8.length + 1).put(utf8).put((byte) 0).flip();
+        return filler.apply(buf, cName, null, 0) == 0;
+    }
+
+    private static int errno(String operation, String path, Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return -ErrorCodes.ENOENT();
+        }
+        if (e instanceof NotDirectoryException) {
+            return -ErrorCodes.ENOTDIR();
+        }
+        if (e instanceof IOException) {
+            log.warn("{} {} failed: {}", operation, path, e.getMessage());
+        } else {
+            log.error("{} {} failed", operation, path, e);
+        }
+        return -ErrorCodes.EIO();
+    }
+}

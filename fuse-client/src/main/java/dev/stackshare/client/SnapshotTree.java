@@ -1,0 +1,194 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.ChunkList;
+import dev.stackshare.protocol.Chunking;
+import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Directory;
+import dev.stackshare.protocol.DirectoryCodec;
+import dev.stackshare.protocol.Entry;
+import dev.stackshare.protocol.ProtocolException;
+import dev.stackshare.protocol.Snapshot;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * All metadata of one snapshot, decoded and in memory: every directory listing and every chunk
+ * list, so that stat, readdir and failed look-ups never wait on the network. Immutable once
+ * built, so any number of FUSE threads may read it.
+ *
+ * <p>Directories are kept by digest, so identical subtrees (common across a stack) are held once.
+ */
+final class SnapshotTree {
+    /** The synthetic top directory has no name in any listing; this one is never shown. */
+    private static final String ROOT_NAME = "stackshare-root";
+
+    /** One directory's entries, in name order and by name. */
+    record Listing(List<Entry> entries, Map<String, Entry> byName, int subdirectories) {
+        static Listing of(Directory directory) {
+            Map<String, Entry> byName = new HashMap<>(directory.entries().size() * 4 / 3 + 1);
+            int subdirectories = 0;
+            for (Entry e : directory.entries()) {
+                byName.put(e.name(), e);
+                if (e instanceof Entry.Dir) {
+                    subdirectories++;
+                }
+            }
+            return new Listing(directory.entries(), Map.copyOf(byName), subdirectories);
+        }
+    }
+
+    private final Snapshot snapshot;
+    private final Entry.Dir root;
+    private final Map<Digest, Listing> directories;
+    private final Map<Digest, ChunkList> chunkLists;
+
+    private SnapshotTree(Snapshot snapshot, Map<Digest, Listing> directories, Map<Digest, ChunkList> chunkLists) {
+        this.snapshot = snapshot;
+        this.root = new Entry.Dir(ROOT_NAME, 0755, 0,
+                TimeUnit.SECONDS.toNanos(snapshot.createdAt().getEpochSecond()) + snapshot.createdAt().getNano(),
+                snapshot.tree());
+        this.directories = Map.copyOf(directories);
+        this.chunkLists = Map.copyOf(chunkLists);
+    }
+
+    /**
+     * Reads every directory and chunk list reachable from the snapshot's tree, one level of the
+     * tree per {@link ObjectSource#getAll} call, so a source that fetches does so in few requests.
+     */
+    static SnapshotTree build(Snapshot snapshot, ObjectSource source) throws IOException {
+        Map<Digest, Listing> directories = new HashMap<>();
+        Map<Digest, ChunkList> chunkLists = new HashMap<>();
+        Set<Digest> dirLevel = new LinkedHashSet<>(List.of(snapshot.tree()));
+        Set<Digest> listLevel = new LinkedHashSet<>();
+        while (!dirLevel.isEmpty() || !listLevel.isEmpty()) {
+            List<Digest> wanted = new ArrayList<>(dirLevel);
+            wanted.addAll(listLevel);
+            Map<Digest, byte[]> objects = source.getAll(wanted);
+            Set<Digest> nextDirs = new LinkedHashSet<>();
+            Set<Digest> nextLists = new LinkedHashSet<>();
+            for (Digest d : dirLevel) {
+                Listing listing = Listing.of(decodeDirectory(d, objects.get(d)));
+                directories.put(d, listing);
+                for (Entry e : listing.entries()) {
+                    if (e instanceof Entry.Dir dir && !directories.containsKey(dir.tree()) && !dirLevel.contains(dir.tree())) {
+                        nextDirs.add(dir.tree());
+                    } else if (e instanceof Entry.File f && Chunking.isChunked(f.size(), snapshot.chunkSize())
+                            && !chunkLists.containsKey(f.content()) && !listLevel.contains(f.content())) {
+                        nextLists.add(f.content());
+                    }
+                }
+            }
+            for (Digest d : listLevel) {
+                chunkLists.put(d, decodeChunkList(d, objects.get(d)));
+            }
+            dirLevel = nextDirs;
+            listLevel = nextLists;
+        }
+        return new SnapshotTree(snapshot, directories, chunkLists);
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    Entry.Dir root() {
+        return root;
+    }
+
+    /** Directory and chunk-list objects held: what a mount had to read before it was ready. */
+    int objectCount() {
+        return directories.size() + chunkLists.size();
+    }
+
+    /** The entry at an absolute path as FUSE passes it ({@code "/"}, {@code "/home/a/x"}). */
+    Entry lookup(String path) throws IOException {
+        if (path.isEmpty() || path.charAt(0) != '/') {
+            throw new NoSuchFileException(path, null, "not an absolute path");
+        }
+        Entry current = root;
+        int start = 1;
+        while (start < path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            if (end > start) {
+                if (!(current instanceof Entry.Dir dir)) {
+                    throw new NotDirectoryException(path);
+                }
+                current = list(dir).byName().get(path.substring(start, end));
+                if (current == null) {
+                    throw new NoSuchFileException(path);
+                }
+            }
+            start = end + 1;
+        }
+        return current;
+    }
+
+    Listing list(Entry.Dir dir) throws IOException {
+        Listing listing = directories.get(dir.tree());
+        if (listing == null) {
+            // build() reads everything reachable, so this is a bug, not a missing object.
+            throw new IOException("directory " + dir.name() + " (" + dir.tree().hex() + ") was not loaded at mount");
+        }
+        return listing;
+    }
+
+    /** The digests of a file's chunks, in order; one for a file of at most one chunk. */
+    List<Digest> chunks(Entry.File file) throws IOException {
+        int chunkSize = snapshot.chunkSize();
+        if (!Chunking.isChunked(file.size(), chunkSize)) {
+            return List.of(file.content());
+        }
+        ChunkList list = chunkLists.get(file.content());
+        if (list == null) {
+            throw new IOException("chunk list " + file.content().hex() + " of " + file.name() + " was not loaded at mount");
+        }
+        int expected = Chunking.chunkCount(file.size(), chunkSize);
+        if (list.chunks().size() != expected) {
+            throw new ProtocolException("chunk list " + file.content().hex() + " of " + file.name() + " names "
+                    + list.chunks().size() + " chunks; a file of " + file.size() + " bytes has " + expected);
+        }
+        return list.chunks();
+    }
+
+    /** Bytes and files the snapshot holds, as its record states, for statfs. */
+    long totalBytes() {
+        return snapshot.roots().stream().mapToLong(Snapshot.Root::bytes).sum();
+    }
+
+    long totalFiles() {
+        return snapshot.roots().stream().mapToLong(Snapshot.Root::files).sum();
+    }
+
+    private static Directory decodeDirectory(Digest digest, byte[] raw) throws IOException {
+        if (raw == null) {
+            throw new IOException("directory object " + digest.hex() + " is missing");
+        }
+        try {
+            return DirectoryCodec.decode(raw);
+        } catch (ProtocolException e) {
+            throw new ProtocolException("directory object " + digest.hex() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ChunkList decodeChunkList(Digest digest, byte[] raw) throws IOException {
+        if (raw == null) {
+            throw new IOException("chunk list object " + digest.hex() + " is missing");
+        }
+        try {
+            return ChunkList.decode(raw);
+        } catch (ProtocolException e) {
+            throw new ProtocolException("chunk list object " + digest.hex() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.stackshare.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stackshare.protocol.Digest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class MemoryCacheTest {
+    private final TestSnapshot objects = new TestSnapshot();
+    private final Counters counters = new Counters();
+
+    @Test
+    void secondReadIsServedFromMemory() throws IOException {
+        Digest d = objects.put(TestSnapshot.bytes(1000, 1));
+        MemoryCache cache = new MemoryCache(objects, 1 << 20, counters);
+
+        byte[] first = cache.get(d);
+        byte[] second = cache.get(d);
+
+        assertSame(first, second);
+        assertEquals(1, objects.gets.get());
+        assertEquals(1, counters.snapshot().memoryCacheHits());
+    }
+
+    @Test
+    void concurrentReadsOfOneObjectShareOneFetch() throws Exception {
+        Digest d = objects.put(TestSnapshot.bytes(1000, 2));
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger fetches = new AtomicInteger();
+        ObjectSource slow = digest -> {
+            fetches.incrementAndGet();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            return objects.get(digest);
+        };
+        MemoryCache cache = new MemoryCache(slow, 1 << 20, counters);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<byte[]>> reads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                reads.add(pool.submit(() -> cache.get(d)));
+            }
+            Thread.sleep(100);
+            release.countDown();
+            for (Future<byte[]> f : reads) {
+                assertArrayEquals(objects.objects.get(d), f.get(5, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, fetches.get());
+    }
+
+    @Test
+    void failedFetchIsNotCached() throws IOException {
+        Digest d = objects.put(TestSnapshot.bytes(10, 3));
+        AtomicInteger calls = new AtomicInteger();
+        ObjectSource flaky = digest -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IOException("network down");
+            }
+            return objects.get(digest);
+        };
+        MemoryCache cache = new MemoryCache(flaky, 1 << 20, counters);
+
+        IOException e = assertThrows(IOException.class, () -> cache.get(d));
+        assertEquals("network down", e.getMessage());
+        assertArrayEquals(objects.objects.get(d), cache.get(d));
+        assertEquals(2, calls.get());
+    }
+
+    @Test
+    void evictsPastItsByteBound() throws IOException {
+        MemoryCache cache = new MemoryCache(objects, 10_000, counters);
+        List<Digest> digests = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Digest d = objects.put(TestSnapshot.bytes(2000, i));
+            digests.add(d);
+            cache.get(d);
+        }
+        cache.cleanUp();
+
+        long held = digests.stream().filter(cache::contains).count();
+        assertTrue(held <= 5, "held " + held + " objects of 2000 bytes under a 10000-byte bound");
+        assertTrue(held >= 1);
+    }
+
+    @Test
+    void zeroBoundStillServesReads() throws IOException {
+        Digest d = objects.put(TestSnapshot.bytes(100, 4));
+        MemoryCache cache = new MemoryCache(objects, 0, counters);
+        assertArrayEquals(objects.objects.get(d), cache.get(d));
+    }
+
+    @Test
+    void getAllAsksTheNextLayerOnlyForWhatItLacks() throws IOException {
+        Digest held = objects.put(TestSnapshot.bytes(100, 5));
+        Digest absent = objects.put(TestSnapshot.bytes(100, 6));
+        List<List<Digest>> asked = new ArrayList<>();
+        ObjectSource recording = new ObjectSource() {
+            @Override
+            public byte[] get(Digest digest) throws IOException {
+                return objects.get(digest);
+            }
+
+            @Override
+            public Map<Digest, byte[]> getAll(java.util.Collection<Digest> digests) throws IOException {
+                asked.add(List.copyOf(digests));
+                return ObjectSource.super.getAll(digests);
+            }
+        };
+        MemoryCache cache = new MemoryCache(recording, 1 << 20, counters);
+        cache.get(held);
+
+        Map<Digest, byte[]> all = cache.getAll(List.of(held, absent));
+
+        assertEquals(List.of(List.of(absent)), asked);
+        assertEquals(2, all.size());
+        assertTrue(cache.contains(absent));
+        assertFalse(cache.contains(objects.put(new byte[] {1})));
+    }
+
+    @Test
+    void rejectsNegativeBound() {
+        assertThrows(IllegalArgumentException.class, () -> new MemoryCache(objects, -1, counters));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.stackshare.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class MountOptionsTest {
+    private final URI server = URI.create("http://h:7878");
+
+    @Test
+    void defaultsToTheUsersCacheDirectory() {
+        MountOptions o = MountOptions.of(server, "t", "latest", Path.of("/mnt/ss"));
+        assertEquals(MountOptions.DEFAULT_MEMORY_CACHE_BYTES, o.memoryCacheBytes());
+        assertTrue(o.cacheDir().endsWith("stackshare"), o.cacheDir().toString());
+        assertTrue(o.cacheDir().isAbsolute());
+    }
+
+    @Test
+    void rejectsMissingValues() {
+        Path dir = Path.of("/tmp/c");
+        Path mnt = Path.of("/mnt/ss");
+        assertThrows(IllegalArgumentException.class, () -> new MountOptions(null, "t", "latest", dir, mnt, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MountOptions(server, "", "latest", dir, mnt, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MountOptions(server, "t", null, dir, mnt, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MountOptions(server, "t", "latest", null, mnt, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MountOptions(server, "t", "latest", dir, null, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MountOptions(server, "t", "latest", dir, mnt, -5));
+        assertTrue(e.getMessage().contains("-5"));
+    }
+}
