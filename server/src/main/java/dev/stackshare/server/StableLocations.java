@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +93,7 @@ final class StableLocations {
         // NOFOLLOW_LINKS is O_NOFOLLOW on the last component; the real-path check covers the
         // directories above it. A swap between the two can only make us read other bytes, which
         // the digest check then refuses.
-        if (!Files.isRegularFile(loc.file(), LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.readAttributes(loc.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
             // Checked before open too: opening a fifo put in the file's place would block.
             throw new IOException("is no longer a regular file");
         }

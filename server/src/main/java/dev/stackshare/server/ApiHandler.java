@@ -1,0 +1,178 @@
+package dev.stackshare.server;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers requests one at a time per connection, in the order they came (HTTP/1.1 pipelining
+ * requires it), doing the work on the blocking executor and never on the event loop. Requests
+ * that arrive while one is being answered wait in a queue and reading pauses.
+ *
+ * <p>Queue and state are touched only on the channel's event loop.
+ */
+final class ApiHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final ApiService service;
+    private final ExecutorService executor;
+    private final Counters counters;
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private boolean busy;
+
+    ApiHandler(ApiService service, ExecutorService executor, Counters counters) {
+        this.service = service;
+        this.executor = executor;
+        this.counters = counters;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest) && !(msg instanceof AuthHandler.Unauthorized)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        queue.add(msg);
+        if (busy) {
+            ctx.channel().config().setAutoRead(false);
+        } else {
+            next(ctx);
+        }
+    }
+
+    private void next(ChannelHandlerContext ctx) {
+        Object msg = queue.poll();
+        if (msg == null) {
+            busy = false;
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
+        busy = true;
+        counters.requests.increment();
+        if (msg instanceof AuthHandler.Unauthorized u) {
+            send(ctx, ApiService.unauthorized(), u.version(), u.keepAlive());
+            return;
+        }
+        FullHttpRequest request = (FullHttpRequest) msg;
+        try {
+            if (request.decoderResult().isFailure()) {
+                Throwable cause = request.decoderResult().cause();
+                int status = cause instanceof TooLongFrameException ? 431 : 400;
+                send(ctx, ApiService.error(status, "bad-request", "cannot parse the request: " + cause.getMessage()),
+                        HttpVersion.HTTP_1_1, false);
+                return;
+            }
+            HttpVersion version = request.protocolVersion();
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            String method = request.method().name();
+            String uri = request.uri();
+            String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+            byte[] body = ByteBufUtil.getBytes(request.content());
+            executor.execute(() -> answer(ctx, method, uri, body, ifNoneMatch, version, keepAlive));
+        } catch (RejectedExecutionException e) {
+            send(ctx, ApiService.error(503, "shutting-down", "the server is shutting down"), request.protocolVersion(),
+                    false);
+        } finally {
+            request.release();
+        }
+    }
+
+    /** On the blocking executor. */
+    private void answer(ChannelHandlerContext ctx, String method, String uri, byte[] body, String ifNoneMatch,
+                        HttpVersion version, boolean keepAlive) {
+        Answer answer;
+        try {
+            answer = service.answer(Router.route(method, uri, body, ifNoneMatch));
+        } catch (ApiError e) {
+            answer = ApiService.error(e.status(), e.code(), e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("{} {} failed", method, Router.shorten(uri), e);
+            answer = ApiService.error(500, "internal", "the server failed to answer: " + e);
+        }
+        if (answer instanceof Answer.Full full) {
+            send(ctx, full, version, keepAlive);
+        } else {
+            stream(ctx, (Answer.Stream) answer, version, keepAlive);
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, Answer.Full answer, HttpVersion version, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.wrappedBuffer(answer.body()));
+        answer.headers().forEach((k, v) -> response.headers().set(k, v));
+        if (answer.contentType() != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        }
+        HttpUtil.setContentLength(response, answer.body().length);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ctx.writeAndFlush(response).addListener(done(ctx, keepAlive));
+    }
+
+    private void stream(ChannelHandlerContext ctx, Answer.Stream answer, HttpVersion version, boolean keepAlive) {
+        HttpResponse head = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+        answer.headers().forEach((k, v) -> head.headers().set(k, v));
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        // HTTP/1.0 has no chunked encoding: there the end of the body is the end of the connection.
+        boolean chunked = version.isKeepAliveDefault();
+        boolean reuse = keepAlive && chunked;
+        if (chunked) {
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        HttpUtil.setKeepAlive(head, reuse);
+        ctx.write(head);
+        new StreamPump(ctx, executor, answer.items(), done(ctx, reuse)).pump();
+    }
+
+    /** After the last byte of an answer: close, or take the next request. */
+    private ChannelFutureListener done(ChannelHandlerContext ctx, boolean keepAlive) {
+        return f -> {
+            if (!f.isSuccess() || !keepAlive) {
+                ctx.close();
+                return;
+            }
+            next(ctx);
+        };
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        queue.forEach(ReferenceCountUtil::release);
+        queue.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !busy) {
+            ctx.close(); // an idle keep-alive connection; clients reconnect when they need to
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection from {} failed", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Api;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The pipeline of one connection:
+ *
+ * <pre>
+ * idle -> http codec (size limits) -> auth (before any body is kept) -> aggregator (body limit) -> api
+ * </pre>
+ */
+final class ApiInitializer extends ChannelInitializer<SocketChannel> {
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int MAX_HEADER_BYTES = 8192;
+    /** Keep-alive connections quiet this long are closed. */
+    static final int IDLE_SECONDS = 300;
+
+    private final String token;
+    private final ApiService service;
+    private final ExecutorService blocking;
+    private final Counters counters;
+
+    ApiInitializer(String token, ApiService service, ExecutorService blocking, Counters counters) {
+        this.token = token;
+        this.service = service;
+        this.blocking = blocking;
+        this.counters = counters;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)));
+        p.addLast("auth", new AuthHandler(token, counters));
+        p.addLast("aggregate", new HttpObjectAggregator(Api.MAX_REQUEST_BODY));
+        p.addLast("api", new ApiHandler(service, blocking, counters));
+    }
+}

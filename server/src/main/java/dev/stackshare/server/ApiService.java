@@ -1,0 +1,154 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.BatchStream;
+import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Json;
+import dev.stackshare.protocol.ProtocolException;
+import dev.stackshare.protocol.Snapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What each endpoint answers, free of Netty: runs on a blocking thread, returns an {@link Answer}. */
+final class ApiService {
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    static final String NO_STORE = "no-store";
+    private static final String JSON = "application/json";
+
+    private final ObjectLookup lookup;
+    private final FrozenStore store;
+    private final SnapshotStore snapshots;
+    private final Publisher publisher;
+    private final String defaultView;
+    private final Counters counters;
+
+    ApiService(ObjectLookup lookup, FrozenStore store, SnapshotStore snapshots, Publisher publisher, String defaultView,
+               Counters counters) {
+        this.lookup = lookup;
+        this.store = store;
+        this.snapshots = snapshots;
+        this.publisher = publisher;
+        this.defaultView = defaultView;
+        this.counters = counters;
+    }
+
+    Answer answer(ApiRequest request) throws ApiError, IOException {
+        if (request instanceof ApiRequest.GetObject r) {
+            return object(r.digest(), r.ifNoneMatch());
+        } else if (request instanceof ApiRequest.Batch r) {
+            return batch(r.body());
+        } else if (request instanceof ApiRequest.GetSnapshot r) {
+            return json(200, snapshot(r.id()), IMMUTABLE);
+        } else if (request instanceof ApiRequest.GetTree r) {
+            Snapshot s = snapshot(r.id());
+            counters.treesServed.increment();
+            return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", IMMUTABLE),
+                    new TreeObjects(store, s.tree(), s.chunkSize()));
+        } else if (request instanceof ApiRequest.GetView r) {
+            Snapshot s = snapshots.view(r.name()).orElseThrow(() -> ApiError.notFound("unknown-view",
+                    "no snapshot in view " + r.name() + " yet; publish one first"));
+            return json(200, new Api.ViewAnswer(r.name(), s.id()), NO_STORE);
+        } else if (request instanceof ApiRequest.Publish r) {
+            return json(200, publish(r.body()), NO_STORE);
+        } else if (request instanceof ApiRequest.Stats) {
+            return json(200, counters.snapshot(snapshots.size()), NO_STORE);
+        }
+        throw new IllegalStateException("unrouted request " + request);
+    }
+
+    private Answer object(Digest digest, String ifNoneMatch) throws ApiError, IOException {
+        String etag = "\"" + digest.hex() + "\"";
+        Map<String, String> headers = Map.of("Cache-Control", IMMUTABLE, "ETag", etag);
+        if (etag.equals(ifNoneMatch) && lookup.knows(digest)) {
+            return new Answer.Full(304, null, new byte[0], headers);
+        }
+        byte[] frame;
+        try {
+            frame = lookup.frame(digest);
+        } catch (ContentChangedException e) {
+            throw new ApiError(409, "changed-since-publish", e.getMessage());
+        }
+        if (frame == null) {
+            throw ApiError.notFound("not-found", "no published snapshot has object " + digest.hex());
+        }
+        counters.objectServed(frame.length);
+        return new Answer.Full(200, Api.OBJECT_CONTENT_TYPE, frame, headers);
+    }
+
+    private Answer batch(byte[] body) throws ApiError {
+        counters.batchRequests.increment();
+        List<Digest> digests = new ArrayList<>();
+        String text = new String(body, StandardCharsets.US_ASCII);
+        int line = 0;
+        for (String s : text.split("\n", -1)) {
+            line++;
+            String hex = s.strip();
+            if (hex.isEmpty()) {
+                continue;
+            }
+            if (digests.size() == BatchStream.MAX_BATCH_DIGESTS) {
+                throw ApiError.badRequest("too-many-digests", "a batch names at most " + BatchStream.MAX_BATCH_DIGESTS
+                        + " digests; split it");
+            }
+            try {
+                digests.add(Digest.parse(hex));
+            } catch (ProtocolException e) {
+                throw ApiError.badRequest("bad-digest", "line " + line + ": " + e.getMessage());
+            }
+        }
+        return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", NO_STORE),
+                new BatchItems(digests, lookup, counters));
+    }
+
+    private Snapshot snapshot(String id) throws ApiError {
+        return snapshots.get(id).orElseThrow(() -> ApiError.notFound("unknown-snapshot",
+                "no snapshot " + id + " on this server; list views with GET " + Api.VIEWS + Api.LATEST));
+    }
+
+    /** Body: empty, or {"view": "name"}. */
+    private Snapshot publish(byte[] body) throws ApiError, IOException {
+        String view = defaultView;
+        if (body.length > 0) {
+            try {
+                PublishRequest r = Json.read(body, PublishRequest.class);
+                if (r.view() != null) {
+                    view = r.view();
+                }
+            } catch (ProtocolException e) {
+                throw ApiError.badRequest("bad-request", "publish body must be empty or {\"view\": \"name\"}");
+            }
+        }
+        try {
+            Publisher.checkView(view);
+        } catch (ServerException e) {
+            throw ApiError.badRequest("bad-view", e.getMessage());
+        }
+        try {
+            return publisher.publish(view);
+        } catch (ServerException e) {
+            throw new ApiError(500, "publish-failed", e.getMessage());
+        }
+    }
+
+    /** Body of POST /v1/snapshots. */
+    record PublishRequest(String view) {
+    }
+
+    static Answer.Full json(int status, Object value, String cacheControl) {
+        return new Answer.Full(status, JSON, Json.write(value), Map.of("Cache-Control", cacheControl));
+    }
+
+    /** Says nothing about what was asked; no-store so no shared cache keeps it for a request that has the token. */
+    static Answer.Full unauthorized() {
+        return new Answer.Full(401, JSON, Json.write(new Api.ErrorBody("unauthorized",
+                "missing or wrong bearer token; use the token in the server's state dir (file token)")),
+                Map.of("WWW-Authenticate", "Bearer", "Cache-Control", NO_STORE));
+    }
+
+    static Answer.Full error(int status, String code, String message) {
+        return json(status, new Api.ErrorBody(code, message), NO_STORE);
+    }
+}

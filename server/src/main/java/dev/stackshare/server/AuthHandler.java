@@ -1,0 +1,71 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Api;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Lets through only requests that carry {@code Authorization: Bearer TOKEN}, before their body is
+ * aggregated, so a client without the token cannot make the server buffer anything. A refused
+ * request goes on as an {@link Unauthorized} marker, and {@link ApiHandler} answers it in turn,
+ * keeping answers in request order on a keep-alive connection.
+ */
+final class AuthHandler extends ChannelInboundHandlerAdapter {
+    private final byte[] expected;
+    private final Counters counters;
+    /** True while the body of a refused request is still arriving. */
+    private boolean discarding;
+
+    AuthHandler(String token, Counters counters) {
+        this.expected = (Api.BEARER + token).getBytes(StandardCharsets.US_ASCII);
+        this.counters = counters;
+    }
+
+    /** A refused request; it carries only what is needed to answer it. */
+    record Unauthorized(HttpVersion version, boolean keepAlive) {
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            // A request the decoder could not parse is answered 400 downstream; it holds no data to protect.
+            if (request.decoderResult().isFailure() || authorized(request)) {
+                discarding = false;
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            counters.unauthorized.increment();
+            boolean hasBody = !(msg instanceof LastHttpContent)
+                    && (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request));
+            discarding = !(msg instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+            // With an unread body on the wire the connection cannot be reused safely.
+            ctx.fireChannelRead(new Unauthorized(request.protocolVersion(), HttpUtil.isKeepAlive(request) && !hasBody));
+            return;
+        }
+        if (discarding && msg instanceof HttpContent content) {
+            discarding = !(content instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private boolean authorized(HttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null) {
+            return false;
+        }
+        // Constant time in the token's length: the comparison says nothing about how much matched.
+        return MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Compression;
+import dev.stackshare.protocol.Digest;
+import java.io.IOException;
+
+/**
+ * Answers "give me object D" from the two places a published object can be: the frozen store
+ * (directories, chunk lists, live content) and, for stable roots, the original file checked
+ * against D. Nothing else on disk can be named, so a digest of a file outside the roots finds nothing.
+ */
+final class ObjectLookup {
+    private final FrozenStore store;
+    private final StableLocations stable;
+
+    ObjectLookup(FrozenStore store, StableLocations stable) {
+        this.store = store;
+        this.stable = stable;
+    }
+
+    boolean knows(Digest digest) {
+        return store.contains(digest) || stable.contains(digest);
+    }
+
+    /**
+     * The object's zstd frame, or null when no published snapshot has it.
+     *
+     * @throws ContentChangedException if it lives in a stable root whose file no longer holds it
+     */
+    byte[] frame(Digest digest) throws IOException {
+        byte[] frame = store.readFrame(digest);
+        if (frame != null) {
+            return frame;
+        }
+        byte[] raw = stable.read(digest);
+        return raw == null ? null : Compression.compress(raw);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.ProtocolException;
+import dev.stackshare.protocol.Snapshot;
+
+/**
+ * Maps method and URI to an {@link ApiRequest}. Every name in a path is a digest, a snapshot id
+ * or a view name, checked against its exact syntax here, so nothing a client sends ever reaches a
+ * file system path; percent-encoding is refused outright since no valid name needs it.
+ */
+final class Router {
+    private static final String SNAPSHOTS_SLASH = Api.SNAPSHOTS + "/";
+    private static final int MAX_URI = 2048;
+
+    private Router() {
+    }
+
+    static ApiRequest route(String method, String uri, byte[] body, String ifNoneMatch) throws ApiError {
+        String path = pathOf(uri);
+        if (path.equals(Api.BATCH)) {
+            requireMethod(method, "POST", path);
+            return new ApiRequest.Batch(body);
+        }
+        if (path.startsWith(Api.OBJECTS)) {
+            requireMethod(method, "GET", path);
+            return new ApiRequest.GetObject(digest(path.substring(Api.OBJECTS.length())), ifNoneMatch);
+        }
+        if (path.equals(Api.SNAPSHOTS)) {
+            requireMethod(method, "POST", path);
+            return new ApiRequest.Publish(body);
+        }
+        if (path.startsWith(SNAPSHOTS_SLASH)) {
+            requireMethod(method, "GET", path);
+            String rest = path.substring(SNAPSHOTS_SLASH.length());
+            if (rest.endsWith(Api.TREE_SUFFIX)) {
+                return new ApiRequest.GetTree(snapshotId(rest.substring(0, rest.length() - Api.TREE_SUFFIX.length())));
+            }
+            return new ApiRequest.GetSnapshot(snapshotId(rest));
+        }
+        if (path.startsWith(Api.VIEWS)) {
+            requireMethod(method, "GET", path);
+            String name = path.substring(Api.VIEWS.length());
+            if (!Api.LATEST.equals(name) && !Snapshot.isViewName(name)) {
+                throw ApiError.badRequest("bad-view", "not a view name: " + shorten(name));
+            }
+            return new ApiRequest.GetView(name);
+        }
+        if (path.equals(Api.STATS)) {
+            requireMethod(method, "GET", path);
+            return new ApiRequest.Stats();
+        }
+        throw ApiError.notFound("not-found", "no such endpoint: " + shorten(path) + "; see the API in dev.stackshare.protocol.Api");
+    }
+
+    private static String pathOf(String uri) throws ApiError {
+        if (uri.length() > MAX_URI) {
+            throw new ApiError(414, "uri-too-long", "request URI is longer than " + MAX_URI + " characters");
+        }
+        int query = uri.indexOf('?');
+        String path = query >= 0 ? uri.substring(0, query) : uri;
+        if (!path.startsWith("/") || path.indexOf('%') >= 0 || path.indexOf('\\') >= 0 || path.contains("//")
+                || path.contains("/./") || path.contains("/../") || path.endsWith("/..") || path.endsWith("/.")) {
+            throw ApiError.badRequest("bad-path", "malformed request path: " + shorten(path));
+        }
+        return path;
+    }
+
+    private static void requireMethod(String method, String wanted, String path) throws ApiError {
+        if (!wanted.equals(method)) {
+            throw new ApiError(405, "method-not-allowed", "use " + wanted + " for " + shorten(path));
+        }
+    }
+
+    private static Digest digest(String hex) throws ApiError {
+        try {
+            return Digest.parse(hex);
+        } catch (ProtocolException e) {
+            throw ApiError.badRequest("bad-digest", e.getMessage());
+        }
+    }
+
+    private static String snapshotId(String id) throws ApiError {
+        if (!Snapshot.isId(id)) {
+            throw ApiError.badRequest("bad-snapshot-id", "not a snapshot id (16 hex digits): " + shorten(id));
+        }
+        return id;
+    }
+
+    /** Client input goes back in messages and logs; keep it short. */
+    static String shorten(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.Json;
+import dev.stackshare.protocol.ProtocolException;
+import dev.stackshare.protocol.Snapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshot records ({@code snapshots/ID.json}) and views ({@code views/NAME}, the id of the
+ * view's newest snapshot). On load, views are rebuilt from the records' times rather than read
+ * back, so a crash between writing a record and its view file loses nothing; the view files are
+ * kept for people and scripts that look into the state dir.
+ */
+final class SnapshotStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    private static final String SUFFIX = ".json";
+    /** Newest last; ties (one clock tick) go to the later publish. */
+    private static final Comparator<Snapshot> AGE = Comparator.comparing(Snapshot::createdAt);
+
+    private final Path snapshotsDir;
+    private final Path viewsDir;
+    private final Map<String, Snapshot> byId = new ConcurrentHashMap<>();
+    private final Map<String, Snapshot> newestByView = new ConcurrentHashMap<>();
+    private volatile Snapshot newest;
+
+    private SnapshotStore(Path snapshotsDir, Path viewsDir) {
+        this.snapshotsDir = snapshotsDir;
+        this.viewsDir = viewsDir;
+    }
+
+    static SnapshotStore open(Path snapshotsDir, Path viewsDir) throws IOException {
+        Files.createDirectories(snapshotsDir);
+        Files.createDirectories(viewsDir);
+        SnapshotStore store = new SnapshotStore(snapshotsDir, viewsDir);
+        List<Snapshot> loaded = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(snapshotsDir, "*" + SUFFIX)) {
+            for (Path file : files) {
+                try {
+                    Snapshot s = Json.read(Files.readAllBytes(file), Snapshot.class);
+                    if (!file.getFileName().toString().equals(s.id() + SUFFIX)) {
+                        throw new ProtocolException("record holds id " + s.id());
+                    }
+                    loaded.add(s);
+                } catch (ProtocolException e) {
+                    LOG.warn("ignored snapshot record {}: {}", file, e.getMessage());
+                }
+            }
+        }
+        loaded.sort(AGE);
+        loaded.forEach(store::remember);
+        return store;
+    }
+
+    /** Persists a new snapshot: its record first, then its view, so a view never names a missing record. */
+    synchronized void add(Snapshot snapshot) throws IOException {
+        AtomicFiles.write(snapshotsDir.resolve(snapshot.id() + SUFFIX), Json.write(snapshot));
+        AtomicFiles.write(viewsDir.resolve(snapshot.view()), (snapshot.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+        remember(snapshot);
+    }
+
+    private void remember(Snapshot s) {
+        byId.put(s.id(), s);
+        newestByView.merge(s.view(), s, (old, fresh) -> AGE.compare(fresh, old) >= 0 ? fresh : old);
+        Snapshot current = newest;
+        if (current == null || AGE.compare(s, current) >= 0) {
+            newest = s;
+        }
+    }
+
+    Optional<Snapshot> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The newest snapshot of a view; {@link Api#LATEST} is the newest of all. */
+    Optional<Snapshot> view(String name) {
+        if (Api.LATEST.equals(name)) {
+            return Optional.ofNullable(newest);
+        }
+        return Optional.ofNullable(newestByView.get(name));
+    }
+
+    List<Snapshot> all() {
+        List<Snapshot> list = new ArrayList<>(byId.values());
+        list.sort(AGE);
+        return list;
+    }
+
+    boolean contains(String id) {
+        return byId.containsKey(id);
+    }
+
+    int size() {
+        return byId.size();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.stackshare.server;
+
+import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.Chunking;
+import dev.stackshare.protocol.Snapshot;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running stackshare server: the roots, the state dir, a first snapshot and the HTTP API.
+ *
+ * <pre>{@code
+ * try (StackshareServer server = StackshareServer.start(config)) {
+ *     System.out.println(server.url() + " " + server.firstSnapshot().id());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class StackshareServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StackshareServer.class);
+
+    private final StateDir state;
+    private final FileLock lock;
+    private final List<AutoCloseable> resources;
+    private final Publisher publisher;
+    private final SnapshotStore snapshots;
+    private final Counters counters;
+    private final Snapshot first;
+    private final URI url;
+    private final int port;
+    private final String defaultView;
+    private volatile boolean closed;
+
+    private StackshareServer(StateDir state, FileLock lock, List<AutoCloseable> resources, Publisher publisher,
+                             SnapshotStore snapshots, Counters counters, Snapshot first, URI url, int port,
+                             String defaultView) {
+        this.state = state;
+        this.lock = lock;
+        this.resources = resources;
+        this.publisher = publisher;
+        this.snapshots = snapshots;
+        this.counters = counters;
+        this.first = first;
+        this.url = url;
+        this.port = port;
+        this.defaultView = defaultView;
+    }
+
+    /**
+     * Checks the roots, opens the state dir, makes old snapshots servable again, publishes a first
+     * snapshot, then listens. A problem the user can fix is a {@link ServerException}.
+     */
+    public static StackshareServer start(ServerConfig config) throws IOException {
+        return start(config, Chunking.DEFAULT_CHUNK_SIZE);
+    }
+
+    static StackshareServer start(ServerConfig config, int chunkSize) throws IOException {
+        RootSet roots = RootSet.of(config.roots());
+        Publisher.checkView(config.view());
+        StateDir state = StateDir.open(config.stateDir());
+        FileLock lock = state.lock();
+        // Closed in reverse order on failure or close: listener first, then the threads behind it.
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            String token = state.loadOrCreateToken();
+            FrozenStore store = FrozenStore.open(state.objectsDir());
+            SnapshotStore snapshots = SnapshotStore.open(state.snapshotsDir(), state.viewsDir());
+            StableLocations stable = new StableLocations();
+            reindex(snapshots, store, stable);
+
+            int cpus = Runtime.getRuntime().availableProcessors();
+            ExecutorService hashing = Executors.newFixedThreadPool(cpus, threads("stackshare-hash"));
+            resources.add(() -> stop(hashing));
+            ExecutorService blocking = Executors.newFixedThreadPool(Math.max(4, 2 * cpus), threads("stackshare-io"));
+            resources.add(() -> stop(blocking));
+
+            TreeScanner scanner = new TreeScanner(new FileHasher(chunkSize, FileHasher.ReadListener.NONE), store,
+                    hashing, Set.of(state.path().toRealPath()));
+            Publisher publisher = new Publisher(roots, scanner, store, stable, snapshots, chunkSize, Clock.systemUTC(),
+                    new SecureRandom());
+            Snapshot first = publisher.publish(config.view());
+
+            Counters counters = new Counters();
+            ApiService service = new ApiService(new ObjectLookup(store, stable), store, snapshots, publisher,
+                    config.view(), counters);
+            HttpServerBootstrap http = HttpServerBootstrap.bind(config.listen(),
+                    new ApiInitializer(token, service, blocking, counters));
+            resources.add(http);
+            InetSocketAddress bound = http.localAddress();
+            URI url = urlOf(config.listen(), bound.getPort());
+            state.writeServerInfo(new StateDir.ServerInfo(url.toString(), ProcessHandle.current().pid()));
+            LOG.info("listening on {} (bound {}), serving {} roots, first snapshot {}, state dir {}", url, bound,
+                    roots.paths().size(), first.id(), state.path());
+            return new StackshareServer(state, lock, resources, publisher, snapshots, counters, first, url,
+                    bound.getPort(), config.view());
+        } catch (IOException | RuntimeException | Error e) {
+            closeAll(resources);
+            lock.channel().close();
+            throw e;
+        }
+    }
+
+    /** Old snapshots' stable chunks, found again by walking their trees; a broken one is logged, not fatal. */
+    private static void reindex(SnapshotStore snapshots, FrozenStore store, StableLocations stable) {
+        LocationIndexer indexer = new LocationIndexer(store, stable);
+        for (Snapshot s : snapshots.all()) {
+            try {
+                indexer.index(s);
+            } catch (IOException e) {
+                LOG.warn("snapshot {} cannot be fully served: {}", s.id(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The URL a batch node should use. A wildcard listen address (0.0.0.0, ::) says nothing a node
+     * could dial, so the host's canonical name stands in for it (127.0.0.1 if the host has no
+     * resolvable name); otherwise the host as the user gave it, name or literal.
+     */
+    static URI urlOf(InetSocketAddress listen, int port) {
+        String host;
+        InetAddress address = listen.getAddress();
+        if (address != null && address.isAnyLocalAddress()) {
+            try {
+                host = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (UnknownHostException e) {
+                host = "127.0.0.1";
+            }
+        } else {
+            host = listen.getHostString();
+        }
+        try {
+            return new URI("http", null, host, port, null, null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("cannot make a URL of host " + host, e);
+        }
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void stop(ExecutorService executor) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("while shutting down: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * {@code http://host:port} with the port actually bound. For a wildcard listen address
+     * (0.0.0.0 or ::) the host is this machine's canonical name, which batch nodes can resolve;
+     * 127.0.0.1 if the machine has none. Otherwise it is the host as given to {@code --listen}.
+     */
+    public URI url() {
+        return url;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path tokenFile() {
+        return state.tokenFile();
+    }
+
+    public Snapshot firstSnapshot() {
+        return first;
+    }
+
+    /** Takes a snapshot now, as {@code POST /v1/snapshots} does; null view means the configured one. */
+    public Snapshot publish(String view) throws IOException {
+        if (closed) {
+            throw new ServerException("the server is stopped; start it again to publish");
+        }
+        return publisher.publish(view == null ? defaultView : view);
+    }
+
+    public Api.ServerStats stats() {
+        return counters.snapshot(snapshots.size());
+    }
+
+    /** Stops listening, lets answers in flight finish, removes {@code server.json} and frees the state dir. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeAll(resources);
+        try {
+            state.deleteServerInfo();
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", state.serverInfoFile(), e.toString());
+        }
+        try {
+            lock.channel().close();
+        } catch (IOException e) {
+            LOG.warn("cannot release the state dir lock: {}", e.toString());
+        }
+        LOG.info("stopped serving {}", url);
+    }
+}

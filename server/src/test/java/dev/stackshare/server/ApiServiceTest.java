@@ -1,0 +1,59 @@
+package dev.stackshare.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.stackshare.protocol.BatchStream;
+import dev.stackshare.protocol.Digest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiServiceTest {
+    @TempDir
+    Path tmp;
+
+    private ApiService service() throws IOException {
+        FrozenStore store = FrozenStore.open(tmp.resolve("objects"));
+        SnapshotStore snapshots = SnapshotStore.open(tmp.resolve("snapshots"), tmp.resolve("views"));
+        return new ApiService(new ObjectLookup(store, new StableLocations()), store, snapshots, null, "default",
+                new Counters());
+    }
+
+    private static byte[] lines(int count) {
+        String line = Digest.of(new byte[0]).hex() + "\n";
+        return line.repeat(count).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void batchOfTheMaximumSizeIsAccepted() throws Exception {
+        Answer answer = service().answer(new ApiRequest.Batch(lines(BatchStream.MAX_BATCH_DIGESTS)));
+        assertInstanceOf(Answer.Stream.class, answer);
+    }
+
+    @Test
+    void batchOfOneDigestTooManyIsRefused() throws IOException {
+        ApiService service = service();
+        ApiError e = assertThrows(ApiError.class,
+                () -> service.answer(new ApiRequest.Batch(lines(BatchStream.MAX_BATCH_DIGESTS + 1))));
+        assertEquals(400, e.status());
+        assertEquals("too-many-digests", e.code());
+    }
+
+    @Test
+    void emptyBatchIsAnEmptyStream() throws Exception {
+        Answer.Stream answer = (Answer.Stream) service().answer(new ApiRequest.Batch(new byte[0]));
+        assertEquals(null, answer.items().next());
+    }
+
+    @Test
+    void publishBodyThatIsNotJsonIsABadRequest() throws IOException {
+        ApiService service = service();
+        ApiError e = assertThrows(ApiError.class,
+                () -> service.answer(new ApiRequest.Publish("view=x".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(400, e.status());
+    }
+}

@@ -1,0 +1,109 @@
+package dev.stackshare.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stackshare.protocol.Entry;
+import dev.stackshare.protocol.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PublisherTest {
+    @TempDir
+    Path tmp;
+    ScanFixture fx;
+    SnapshotStore snapshots;
+    StableLocations stable = new StableLocations();
+
+    private Publisher publisher(Path... roots) throws IOException {
+        fx = new ScanFixture(tmp.resolve("state/objects"));
+        snapshots = SnapshotStore.open(tmp.resolve("state/snapshots"), tmp.resolve("state/views"));
+        Clock frozenClock = Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);
+        return new Publisher(RootSet.of(List.of(roots)), fx.scanner, fx.store, stable, snapshots, ScanFixture.CHUNK,
+                frozenClock, new Random(1));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void eachRootSitsUnderItsAbsolutePathWithRealDirectoryAttributes() throws IOException {
+        Path stack = Trees.file(tmp, "home/alice/stack/bin/tool", "t").getParent().getParent();
+        Path wt = Trees.file(tmp, "home/alice/wt/src/x.py", "x").getParent().getParent();
+        Files.createDirectories(wt.resolve(".git"));
+        Snapshot s = publisher(stack, wt).publish("default");
+
+        String alice = tmp.resolve("home/alice").toString().substring(1);
+        Entry.Dir aliceDir = (Entry.Dir) fx.entry(s.tree(), alice);
+        assertEquals(List.of("stack", "wt"), fx.dir(aliceDir.tree()).entries().stream().map(Entry::name).toList());
+        long mtime = Files.getLastModifiedTime(tmp.resolve("home/alice")).to(TimeUnit.NANOSECONDS);
+        assertEquals(mtime, aliceDir.mtimeNanos());
+        assertEquals(Files.size(tmp.resolve("home/alice")), aliceDir.size());
+        Entry.File tool = (Entry.File) fx.entry(s.tree(), alice + "/stack/bin/tool");
+        assertArrayEquals("t".getBytes(), stable.read(tool.content()), "stable content is served in place");
+
+        assertEquals(List.of(Snapshot.RootKind.STABLE, Snapshot.RootKind.LIVE),
+                s.roots().stream().map(Snapshot.Root::kind).toList());
+        assertEquals(stack.toString(), s.roots().get(0).path());
+        assertEquals(((Entry.Dir) fx.entry(s.tree(), alice + "/stack")).tree(), s.roots().get(0).tree());
+        assertEquals(1, s.roots().get(1).files());
+    }
+
+    @Test
+    void symlinkedRootAppearsUnderTheGivenPathWithTheTargetsContent() throws IOException {
+        Trees.file(tmp, "real/stack/lib.py", "lib");
+        Path link = Files.createSymbolicLink(tmp.resolve("current"), tmp.resolve("real/stack"));
+        Snapshot s = publisher(link).publish("default");
+        Entry e = fx.entry(s.tree(), link.toString().substring(1) + "/lib.py");
+        assertTrue(e instanceof Entry.File);
+        assertTrue(stable.contains(((Entry.File) e).content()), "stable chunk located in the real file");
+    }
+
+    @Test
+    void twoPublishesInTheSameInstantGetDifferentIdsAndTheViewMoves() throws IOException {
+        Path root = Trees.file(tmp, "r/f", "f").getParent();
+        Publisher p = publisher(root);
+        Snapshot a = p.publish("default");
+        Snapshot b = p.publish("default");
+        assertEquals(a.tree(), b.tree());
+        assertEquals(a.createdAt(), b.createdAt());
+        assertNotEquals(a.id(), b.id());
+        assertEquals(b, snapshots.view("default").orElseThrow());
+        assertTrue(Files.exists(tmp.resolve("state/snapshots/" + a.id() + ".json")));
+    }
+
+    @Test
+    void badOrReservedViewNamesAreRefused() throws IOException {
+        Path root = Trees.file(tmp, "r/f", "f").getParent();
+        Publisher p = publisher(root);
+        assertTrue(assertThrows(ServerException.class, () -> p.publish("latest")).getMessage().contains("reserved"));
+        assertTrue(assertThrows(ServerException.class, () -> p.publish("a/b")).getMessage().contains("not valid"));
+    }
+
+    @Test
+    void vanishedRootFailsThePublishWithAClearMessage() throws IOException {
+        Path root = Trees.file(tmp, "r/f", "f").getParent();
+        Publisher p = publisher(root);
+        Files.delete(root.resolve("f"));
+        Files.delete(root);
+        ServerException e = assertThrows(ServerException.class, () -> p.publish("default"));
+        assertTrue(e.getMessage().startsWith("root " + root + " is gone"), e.getMessage());
+    }
+}
