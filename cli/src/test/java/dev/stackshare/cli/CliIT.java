@@ -29,7 +29,7 @@ class CliIT {
     static final Path LAUNCHER = Path.of("").toAbsolutePath().getParent().resolve("bin/stackshare");
 
     @TempDir
-    Path base;
+    static Path base;
     Path stack;
     Path worktree;
     Path state;

@@ -42,7 +42,7 @@ class EndToEndIT {
     static final long BIG_BYTES = 300L * 1024 * 1024 + 12_345;
 
     @TempDir
-    Path base;
+    static Path base;
     Path stack;
     Path worktree;
     StackshareServer server;

@@ -25,10 +25,11 @@ final class Trees {
      * A stable stack: executables, odd names, symlinks of every kind, empty dirs, a 0-byte
      * file, a deep tree, a Python package, and a big multi-chunk file of {@code bigBytes}.
      */
-    static void stack(Path root, long bigBytes) throws IOException {
+    static void stack(Path root, long bigBytes) throws IOException, InterruptedException {
         Files.createDirectories(root.resolve("bin"));
         write(root.resolve("bin/tool"), "#!/bin/sh\necho tool-ran\n", "rwxr-xr-x");
-        write(root.resolve("bin/setuid-like"), "x\n", "rwsr-x---");
+        write(root.resolve("bin/setgid-like"), "x\n", "rwxr-x---");
+        chmod("2750", root.resolve("bin/setgid-like"));
         write(root.resolve("private.cfg"), "secret=no\n", "rw-------");
         write(root.resolve("name with spaces.txt"), "spaces\n", "rw-r--r--");
         write(root.resolve("données-ünïcode-日本.txt"), "unicode\n", "rw-r--r--");
@@ -76,6 +77,13 @@ final class Trees {
         Sh.Result r = Sh.run(cmd, Map.of("GIT_CONFIG_NOSYSTEM", "1"), 60);
         if (r.exit() != 0) {
             throw new IOException("git failed: " + r);
+        }
+    }
+
+    static void chmod(String octal, Path file) throws IOException, InterruptedException {
+        Sh.Result r = Sh.run(List.of("chmod", octal, file.toString()));
+        if (r.exit() != 0) {
+            throw new IOException("chmod failed: " + r);
         }
     }
 
