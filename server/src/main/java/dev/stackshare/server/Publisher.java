@@ -35,11 +35,12 @@ final class Publisher {
     private final int chunkSize;
     private final Clock clock;
     private final Random nonces;
+    private final Map<String, String> environment;
     private final ReentrantLock lock = new ReentrantLock();
     private long counter;
 
     Publisher(RootSet roots, TreeScanner scanner, FrozenStore store, StableLocations stable, SnapshotStore snapshots,
-              int chunkSize, Clock clock, Random nonces) {
+              int chunkSize, Clock clock, Random nonces, Map<String, String> environment) {
         this.roots = roots;
         this.scanner = scanner;
         this.store = store;
@@ -48,6 +49,7 @@ final class Publisher {
         this.chunkSize = chunkSize;
         this.clock = clock;
         this.nonces = nonces;
+        this.environment = Map.copyOf(environment);
     }
 
     static void checkView(String view) throws ServerException {
@@ -102,7 +104,7 @@ final class Publisher {
         // Stable chunks become servable only now, with every object of the snapshot in place.
         commits.forEach(Runnable::run);
         Instant createdAt = clock.instant();
-        Snapshot snapshot = new Snapshot(newId(tree, createdAt, view), view, createdAt, chunkSize, tree, records, Map.of());
+        Snapshot snapshot = new Snapshot(newId(tree, createdAt, view), view, createdAt, chunkSize, tree, records, environment);
         snapshots.add(snapshot);
         long live = records.stream().filter(r -> r.kind() == RootKind.LIVE).count();
         LOG.info("published snapshot {} (view {}): {} roots ({} live, {} stable), {} files, {} bytes, {} new objects "

@@ -4,6 +4,7 @@ import dev.stackshare.protocol.Api;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,12 +17,22 @@ import java.util.Objects;
  *                 {@link StateDir#defaultDir()}
  * @param view     the view the first snapshot and every publish without a view name go to;
  *                 null means {@link Api#DEFAULT_VIEW}
+ * @param excludes globs of entries left out of every snapshot ({@link Excludes})
+ * @param environment the developer's environment recorded in every snapshot
  */
-public record ServerConfig(List<Path> roots, InetSocketAddress listen, Path stateDir, String view) {
+public record ServerConfig(List<Path> roots, InetSocketAddress listen, Path stateDir, String view,
+                           List<String> excludes, Map<String, String> environment) {
     public ServerConfig {
         roots = List.copyOf(Objects.requireNonNull(roots, "roots"));
         Objects.requireNonNull(listen, "listen");
         stateDir = stateDir == null ? StateDir.defaultDir() : stateDir;
         view = view == null ? Api.DEFAULT_VIEW : view;
+        excludes = excludes == null ? List.of() : List.copyOf(excludes);
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+
+    /** Roots only: no excludes, no recorded environment. */
+    public ServerConfig(List<Path> roots, InetSocketAddress listen, Path stateDir, String view) {
+        this(roots, listen, stateDir, view, List.of(), Map.of());
     }
 }

@@ -93,9 +93,9 @@ public final class StackshareServer implements AutoCloseable {
             resources.add(() -> stop(blocking));
 
             TreeScanner scanner = new TreeScanner(new FileHasher(chunkSize, FileHasher.ReadListener.NONE), store,
-                    hashing, Set.of(state.path().toRealPath()));
+                    hashing, Set.of(state.path().toRealPath()), Excludes.of(config.excludes()));
             Publisher publisher = new Publisher(roots, scanner, store, stable, snapshots, chunkSize, Clock.systemUTC(),
-                    new SecureRandom());
+                    new SecureRandom(), config.environment());
             Snapshot first = publisher.publish(config.view());
 
             Counters counters = new Counters();

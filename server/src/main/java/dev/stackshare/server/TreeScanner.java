@@ -42,13 +42,18 @@ final class TreeScanner {
     private final FrozenStore store;
     private final ExecutorService pool;
     private final Set<Path> excluded;
+    private final Excludes excludes;
 
-    /** @param excluded real paths never scanned: the server's own state dir when it lies in a root */
-    TreeScanner(FileHasher hasher, FrozenStore store, ExecutorService pool, Set<Path> excluded) {
+    /**
+     * @param excluded real paths never scanned: the server's own state dir when it lies in a root
+     * @param excludes what the user asked to leave out
+     */
+    TreeScanner(FileHasher hasher, FrozenStore store, ExecutorService pool, Set<Path> excluded, Excludes excludes) {
         this.hasher = hasher;
         this.store = store;
         this.pool = pool;
         this.excluded = Set.copyOf(excluded);
+        this.excludes = excludes;
     }
 
     /** A file of a stable root: where its chunks live until a later publish replaces them. */
@@ -120,7 +125,7 @@ final class TreeScanner {
         }
         for (Path child : children) {
             String name = child.getFileName().toString();
-            if (name.equals(GIT)) {
+            if (name.equals(GIT) || excludes.matches(child)) {
                 continue;
             }
             if (name.indexOf('\uFFFD') >= 0) {

@@ -33,7 +33,7 @@ class PublisherTest {
         snapshots = SnapshotStore.open(tmp.resolve("state/snapshots"), tmp.resolve("state/views"));
         Clock frozenClock = Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);
         return new Publisher(RootSet.of(List.of(roots)), fx.scanner, fx.store, stable, snapshots, ScanFixture.CHUNK,
-                frozenClock, new Random(1));
+                frozenClock, new Random(1), java.util.Map.of("STACK", "test"));
     }
 
     @AfterEach
@@ -85,6 +85,7 @@ class PublisherTest {
         assertEquals(a.tree(), b.tree());
         assertEquals(a.createdAt(), b.createdAt());
         assertNotEquals(a.id(), b.id());
+        assertEquals(java.util.Map.of("STACK", "test"), b.environment(), "every snapshot records the environment");
         assertEquals(b, snapshots.view("default").orElseThrow());
         assertTrue(Files.exists(tmp.resolve("state/snapshots/" + a.id() + ".json")));
     }

@@ -26,7 +26,7 @@ final class ScanFixture implements AutoCloseable {
 
     ScanFixture(Path storeDir, FileHasher.ReadListener listener) throws IOException {
         store = FrozenStore.open(storeDir);
-        scanner = new TreeScanner(new FileHasher(CHUNK, listener), store, pool, Set.of());
+        scanner = new TreeScanner(new FileHasher(CHUNK, listener), store, pool, Set.of(), Excludes.NONE);
     }
 
     TreeScanner.RootScan scan(Path root, RootKind kind) throws IOException {
