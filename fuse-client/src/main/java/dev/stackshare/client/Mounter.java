@@ -25,8 +25,11 @@ public final class Mounter {
     /** Per request; the tree of a large snapshot streams after its headers, so this is not a transfer bound. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Snapshots never change, so the kernel may cache entries, attributes, misses and pages for long. */
-    static final String[] FUSE_OPTIONS = {"-o", "ro,default_permissions,fsname=" + Mounts.SOURCE
-            + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
+    static String[] fuseOptions(String snapshotId) {
+        // The snapshot id in the source names the mount in /proc/mounts, so `exec` can reuse it.
+        return new String[] {"-o", "ro,default_permissions,fsname=" + Mounts.source(snapshotId)
+                + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
+    }
     private static final long MOUNT_WAIT_MILLIS = 10_000;
     private static final int READ_AHEAD_THREADS = 2;
 
@@ -91,7 +94,7 @@ public final class Mounter {
         // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount waits a fixed 2 s.
         Thread loop = new Thread(() -> {
             try {
-                fs.mount(mountpoint, true, false, FUSE_OPTIONS);
+                fs.mount(mountpoint, true, false, fuseOptions(tree.snapshot().id()));
             } catch (RuntimeException e) {
                 failure.set(e);
             } finally {

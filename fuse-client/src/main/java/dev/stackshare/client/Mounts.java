@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -106,7 +107,28 @@ public final class Mounts {
     }
 
     static boolean isStackshare(MountTable.Mount mount) {
-        return TYPE.equals(mount.type()) || (SOURCE.equals(mount.source()) && mount.type().startsWith("fuse"));
+        return TYPE.equals(mount.type()) || ((SOURCE.equals(mount.source()) || mount.source().startsWith(SOURCE + ":"))
+                && mount.type().startsWith("fuse"));
+    }
+
+    /** The source field a mount of this snapshot shows in /proc/mounts. */
+    static String source(String snapshotId) {
+        return SOURCE + ":" + snapshotId;
+    }
+
+    /**
+     * A live (not stale) stackshare mount of this snapshot made by the current user, if the
+     * node has one; {@code stackshare exec} reuses it instead of mounting again.
+     */
+    public static Optional<Path> findLiveMount(String snapshotId) throws IOException {
+        String uid = "user_id=" + Owner.ofCurrentProcess().uid();
+        for (MountTable.Mount m : MountTable.read()) {
+            if (m.source().equals(source(snapshotId)) && isStackshare(m)
+                    && java.util.Arrays.asList(m.options().split(",")).contains(uid) && !isStale(m.mountpoint())) {
+                return Optional.of(m.mountpoint());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Runs the first command; if it is not installed, the second. */
