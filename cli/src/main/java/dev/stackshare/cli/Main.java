@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             MountCommand.class,
             UnmountCommand.class,
+            EnvCommand.class,
+            ExecCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -28,6 +30,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("exec") || args[0].equals("env"))) {
+            // The job's own output is what matters there: only warnings from us.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(run(args));
     }
 

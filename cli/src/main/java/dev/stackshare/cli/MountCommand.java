@@ -5,10 +5,10 @@ import dev.stackshare.client.MountedSnapshot;
 import dev.stackshare.client.Mounter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,22 +35,8 @@ final class MountCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "An existing, empty directory.")
     Path mountpoint;
 
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:STACKSHARE_SERVER}",
-            description = "Server URL as `stackshare serve` printed it (default: $STACKSHARE_SERVER).")
-    String server;
-
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "File holding the server's token (the server's STATE/token). "
-                    + "Default: $STACKSHARE_TOKEN (the token itself), else the local state dir's token.")
-    Path tokenFile;
-
-    @Option(names = "--snapshot", paramLabel = "ID|VIEW", defaultValue = "${env:STACKSHARE_SNAPSHOT:-latest}",
-            description = "Snapshot id, a view name, or `latest` (default: $STACKSHARE_SNAPSHOT, else ${DEFAULT-VALUE}).")
-    String snapshot;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "On-disk object cache, shared by every mount of this user (default: ${XDG_CACHE_HOME:-~/.cache}/stackshare).")
-    Path cacheDir;
+    @Mixin
+    ServerOptions serverOptions;
 
     @Option(names = "--memory-cache-mb", paramLabel = "MB", defaultValue = "" + DEFAULT_MEMORY_CACHE_MB,
             description = "Bytes of objects kept in memory (default: ${DEFAULT-VALUE} MB).")
@@ -93,23 +79,10 @@ final class MountCommand implements Callable<Integer> {
     }
 
     private MountOptions options() throws IOException {
-        if (server == null || server.isBlank()) {
-            throw new UserError("no server: give --server URL (as `stackshare serve` printed it) or set STACKSHARE_SERVER");
-        }
-        URI url;
-        try {
-            url = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--server '" + server + "' is not a URL; it looks like http://host:7878");
-        }
-        if (url.getScheme() == null || !url.getScheme().equals("http") || url.getHost() == null) {
-            throw new UserError("--server '" + server + "' is not an http://host:port URL");
-        }
-        Path cache = cacheDir == null ? Paths.defaultCacheDir() : Paths.absolute(cacheDir);
         if (memoryCacheMb < 1) {
             throw new UserError("--memory-cache-mb must be at least 1, got " + memoryCacheMb);
         }
-        return new MountOptions(url, Tokens.resolve(tokenFile), snapshot, cache, Paths.absolute(mountpoint),
-                memoryCacheMb * 1024 * 1024);
+        return new MountOptions(serverOptions.url(), serverOptions.token(), serverOptions.snapshot,
+                serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024);
     }
 }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,9 +33,23 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--root", paramLabel = "DIR", required = true,
-            description = "A directory to export (repeat for more). It appears under the same absolute path in the mount.")
-    List<Path> roots;
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "A directory to export (repeat for more). It appears under the same absolute path in the mount. "
+                    + "Without --root, the set-up of this shell is exported: every set-up eups product, the conda "
+                    + "prefix, and search-path directories outside the system.")
+    List<Path> roots = new ArrayList<>();
+
+    @Option(names = "--capture-env",
+            description = "Export this shell's set-up (eups, conda, search paths) as well as the --root dirs.")
+    boolean captureEnv;
+
+    @Option(names = "--exclude", paramLabel = "GLOB",
+            description = "Leave out entries (and roots) matching GLOB: without '/' it matches names anywhere "
+                    + "('__pycache__', '*.o'), with '/' absolute paths ('/home/a/stack/tests/**'). Repeatable.")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "List the roots, their kind and size, and exit without serving.")
+    boolean dryRun;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, all interfaces on a free port). "
@@ -50,12 +66,20 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Map<String, String> env = LauncherEnvironment.original(System.getenv());
+        List<EnvironmentCapture.Root> selected = RootSelection.select(env, roots, captureEnv, excludes);
+        PrintWriter out = spec.commandLine().getOut();
+        if (dryRun) {
+            DryRun.print(selected, out);
+            return 0;
+        }
         ServerConfig config = new ServerConfig(
-                roots.stream().map(Paths::absolute).toList(),
+                selected.stream().map(EnvironmentCapture.Root::path).toList(),
                 parseListen(listen),
                 stateDir == null ? Paths.defaultStateDir() : Paths.absolute(stateDir),
-                Views.check(view));
-        PrintWriter out = spec.commandLine().getOut();
+                Views.check(view),
+                excludes,
+                RecordedEnvironment.of(env));
         CountDownLatch stopped = new CountDownLatch(1);
         try (StackshareServer server = StackshareServer.start(config)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,64 @@
+package dev.stackshare.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+
+/** What {@code serve --dry-run} shows: each root, its kind, its size and why it is exported. */
+final class DryRun {
+    private DryRun() {
+    }
+
+    static void print(List<EnvironmentCapture.Root> roots, PrintWriter out) {
+        out.printf("%-6s %9s %10s  %-40s %s%n", "KIND", "FILES", "SIZE", "ROOT", "WHY");
+        long files = 0;
+        long bytes = 0;
+        for (EnvironmentCapture.Root r : roots) {
+            long[] size = size(r.path());
+            files += size[0];
+            bytes += size[1];
+            String kind = Files.exists(r.path().resolve(".git"), LinkOption.NOFOLLOW_LINKS) ? "live" : "stable";
+            out.printf("%-6s %9d %10s  %-40s %s%n", kind, size[0], Sizes.human(size[1]), r.path(), r.reason());
+        }
+        out.printf("%d roots, %d files, %s%n", roots.size(), files, Sizes.human(bytes));
+        out.flush();
+    }
+
+    /** Files and bytes under a root, as the scanner would count them (no symlinks followed, .git left out). */
+    private static long[] size(Path root) {
+        long[] count = new long[2];
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    return dir.getFileName() != null && dir.getFileName().toString().equals(".git") && !dir.equals(root)
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        count[0]++;
+                        count[1] += attrs.size();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return count;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.stackshare.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How a batch-node command finds its server and snapshot; shared by mount, env and exec. */
+final class ServerOptions {
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:STACKSHARE_SERVER}",
+            description = "Server URL as `stackshare serve` printed it (default: $STACKSHARE_SERVER).")
+    String server;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "File holding the server's token (the server's STATE/token). "
+                    + "Default: $STACKSHARE_TOKEN (the token itself), else the local state dir's token.")
+    Path tokenFile;
+
+    @Option(names = "--snapshot", paramLabel = "ID|VIEW", defaultValue = "${env:STACKSHARE_SNAPSHOT:-latest}",
+            description = "Snapshot id, a view name, or `latest` (default: $STACKSHARE_SNAPSHOT, else ${DEFAULT-VALUE}).")
+    String snapshot;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "On-disk object cache, shared by every mount of this user (default: ${XDG_CACHE_HOME:-~/.cache}/stackshare).")
+    Path cacheDir;
+
+    URI url() {
+        if (server == null || server.isBlank()) {
+            throw new UserError("no server: give --server URL (as `stackshare serve` printed it) or set STACKSHARE_SERVER");
+        }
+        URI url;
+        try {
+            url = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--server '" + server + "' is not a URL; it looks like http://host:7878");
+        }
+        if (url.getScheme() == null || !url.getScheme().equals("http") || url.getHost() == null) {
+            throw new UserError("--server '" + server + "' is not an http://host:port URL");
+        }
+        return url;
+    }
+
+    String token() throws IOException {
+        return Tokens.resolve(tokenFile);
+    }
+
+    Path cache() {
+        return cacheDir == null ? Paths.defaultCacheDir() : Paths.absolute(cacheDir);
+    }
+}
