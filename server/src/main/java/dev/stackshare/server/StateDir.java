@@ -23,11 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The layout of the server's state directory (mode 0700):
+ * The layout of the server's state directory (mode 0700, the user's own; anything else is refused):
  *
  * <pre>
  * token                 bearer token, 64 hex digits, mode 0600
@@ -39,7 +37,6 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class StateDir {
-    private static final Logger LOG = LoggerFactory.getLogger(StateDir.class);
     private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{64}");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
@@ -71,10 +68,30 @@ public final class StateDir {
                 }
             }
         }
+        checkPrivate(abs);
         if (!Files.isWritable(abs)) {
             throw new ServerException("state dir " + abs + " is not writable; fix its permissions or give another --state-dir");
         }
         return new StateDir(abs);
+    }
+
+    /**
+     * The state dir holds the token that opens the server: it must be this user's own and closed
+     * to everyone else. Nothing is changed behind the user's back; the message says the fix.
+     */
+    private static void checkPrivate(Path dir) throws IOException {
+        Path real = dir.toRealPath();
+        long owner = ((Number) Files.getAttribute(real, "unix:uid")).longValue();
+        long me = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        if (owner != me) {
+            throw new ServerException("state dir " + dir + " belongs to " + Files.getOwner(real).getName()
+                    + "; give a state dir of your own with --state-dir (the default is ~/.local/state/stackshare)");
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(real);
+        if (!OWNER_ONLY_DIR.containsAll(perms)) {
+            throw new ServerException("state dir " + dir + " is open to other users (" + PosixFilePermissions.toString(perms)
+                    + ") and holds the server's token; make it private with chmod 700 " + real);
+        }
     }
 
     /** {@code $XDG_STATE_HOME/stackshare}, or {@code ~/.local/state/stackshare} when that is unset. */
@@ -146,9 +163,9 @@ public final class StateDir {
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
         if (!OWNER_ONLY_FILE.containsAll(perms)) {
-            LOG.warn("token file {} was readable by others ({}); made it 0600. Delete it and restart for a fresh token "
-                    + "if others may have read it", file, PosixFilePermissions.toString(perms));
-            Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+            throw new ServerException("token file " + file + " is open to other users (" + PosixFilePermissions.toString(perms)
+                    + "); make it private with chmod 600 " + file + ", or if others may have read it, delete it and restart the "
+                    + "server for a fresh token");
         }
         String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
         if (!TOKEN.matcher(token).matches()) {

@@ -3,12 +3,14 @@ package dev.stackshare.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -37,12 +39,35 @@ class StateDirTest {
     }
 
     @Test
-    void tokenFileReadableByOthersIsMadePrivate() throws IOException {
+    void tokenFileReadableByOthersIsRefusedWithTheFix() throws IOException {
         StateDir state = StateDir.open(tmp.resolve("state"));
         state.loadOrCreateToken();
         Files.setPosixFilePermissions(state.tokenFile(), PosixFilePermissions.fromString("rw-r--r--"));
-        state.loadOrCreateToken();
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.tokenFile())));
+        ServerException e = assertThrows(ServerException.class, state::loadOrCreateToken);
+        assertTrue(e.getMessage().contains("chmod 600 " + state.tokenFile()), e.getMessage());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.tokenFile())),
+                "nothing is changed behind the user's back");
+    }
+
+    @Test
+    void stateDirOpenToOthersIsRefusedWithTheFix() throws IOException {
+        for (String perms : List.of("rwxr-xr-x", "rwx--x--x", "rwxrwx---")) {
+            Path dir = Files.createDirectories(tmp.resolve("state-" + perms));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(perms));
+            ServerException e = assertThrows(ServerException.class, () -> StateDir.open(dir));
+            assertTrue(e.getMessage().contains("open to other users") && e.getMessage().endsWith("chmod 700 " + dir),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void stateDirOfAnotherUserIsRefused() throws IOException {
+        assumeTrue(System.getProperty("user.name").equals("root"), "only root can give a directory away");
+        Path dir = Files.createDirectories(tmp.resolve("theirs"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        ServerException e = assertThrows(ServerException.class, () -> StateDir.open(dir));
+        assertTrue(e.getMessage().contains("belongs to nobody"), e.getMessage());
     }
 
     @Test
