@@ -29,6 +29,8 @@ public class ClientException extends IOException {
     public static final String NOT_MOUNTED = "not-mounted";
     public static final String BUSY = "busy";
     public static final String MOUNT_FAILED = "mount-failed";
+    /** This user cannot mount FUSE on this node: no /dev/fuse, no usable setuid fusermount. */
+    public static final String FUSE_UNAVAILABLE = "fuse-unavailable";
     public static final String UNMOUNT_FAILED = "unmount-failed";
     public static final String INTERRUPTED = "interrupted";
 

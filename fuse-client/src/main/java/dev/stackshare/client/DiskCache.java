@@ -3,14 +3,13 @@ package dev.stackshare.client;
 import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.DigestMismatchException;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -19,11 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's content-addressed object store, shared by every mount and process of the user:
+ * The node's content-addressed object store, shared by every mount and process of the user (or,
+ * in a {@link CacheDir shared cache}, of a group):
  * {@code CACHE/objects/ab/abcdef...} holds the raw (inflated) bytes of the object of that digest.
  *
  * <p>An object is written to a temporary file in its final directory and renamed into place, so a
@@ -32,39 +33,34 @@ import org.slf4j.LoggerFactory;
  */
 final class DiskCache implements ObjectSource {
     private static final Logger log = LoggerFactory.getLogger(DiskCache.class);
-    static final String OBJECTS = "objects";
+    static final String OBJECTS = CacheDir.OBJECTS;
     static final String TEMP_PREFIX = ".tmp-";
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
+    private final CacheDir cacheDir;
     private final Path objects;
     private final ObjectSource next;
     private final Counters counters;
     /** Fan-out directories known to exist, so an insert costs no extra mkdir. */
     private final Set<String> prefixes = ConcurrentHashMap.newKeySet();
+    /** Insert failures are logged once as a warning, then at debug level: the read itself goes on. */
+    private final AtomicBoolean insertFailureLogged = new AtomicBoolean();
 
-    private DiskCache(Path objects, ObjectSource next, Counters counters) {
-        this.objects = objects;
+    private DiskCache(CacheDir cacheDir, ObjectSource next, Counters counters) throws IOException {
+        this.cacheDir = cacheDir;
+        this.objects = cacheDir.objects();
         this.next = next;
         this.counters = counters;
+        cacheDir.createObjectDir(objects);
     }
 
     /** Opens (creating with mode 0700 if needed) the cache under {@code cacheDir}; misses go to {@code next}. */
     static DiskCache open(Path cacheDir, ObjectSource next, Counters counters) throws IOException {
-        Path objects = cacheDir.resolve(OBJECTS);
-        try {
-            createPrivateDirectories(objects);
-        } catch (AccessDeniedException e) {
-            throw new ClientException(ClientException.BAD_CACHE_DIR, "cannot create the cache directory " + cacheDir
-                    + ": permission denied; choose another with --cache-dir", e);
-        }
-        return new DiskCache(objects, next, counters);
+        return open(CacheDir.open(cacheDir), next, counters);
     }
 
-    static void createPrivateDirectories(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PRIVATE_DIR);
-        }
+    /** Opens the objects of a checked cache dir, private or shared; misses go to {@code next}. */
+    static DiskCache open(CacheDir cacheDir, ObjectSource next, Counters counters) throws IOException {
+        return new DiskCache(cacheDir, next, counters);
     }
 
     @Override
@@ -74,7 +70,7 @@ final class DiskCache implements ObjectSource {
             return cached;
         }
         byte[] raw = next.get(digest);
-        put(digest, raw);
+        keep(digest, raw);
         return raw;
     }
 
@@ -92,7 +88,7 @@ final class DiskCache implements ObjectSource {
         }
         if (!missing.isEmpty()) {
             for (Map.Entry<Digest, byte[]> e : next.getAll(missing).entrySet()) {
-                put(e.getKey(), e.getValue());
+                keep(e.getKey(), e.getValue());
                 out.put(e.getKey(), e.getValue());
             }
         }
@@ -102,16 +98,29 @@ final class DiskCache implements ObjectSource {
     /** The cached bytes, verified, or null when the cache lacks them (or held a corrupt copy, now deleted). */
     byte[] peek(Digest digest) throws IOException {
         Path file = pathOf(digest);
-        byte[] raw;
+        if (cacheDir.shared() && Files.isSymbolicLink(file.getParent())) {
+            return null; // another member's doing; inserts refuse the directory too
+        }
+        BasicFileAttributes attributes;
         try {
-            raw = Files.readAllBytes(file);
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return null;
         }
-        Digest actual = Digest.of(raw);
-        if (!actual.equals(digest)) {
-            log.warn("cached object {} is corrupt (its {} bytes hash to {}); deleted it, it will be fetched again",
-                    file, raw.length, actual.shortHex());
+        byte[] raw;
+        if (attributes.isRegularFile()) {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                raw = in.readAllBytes();
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+        } else {
+            raw = null; // a symbolic link, a fifo: never opened, dropped like a corrupt file
+        }
+        Digest actual = raw == null ? null : Digest.of(raw);
+        if (!digest.equals(actual)) {
+            log.warn("cached object {} is corrupt ({}); deleted it, it will be fetched again", file,
+                    raw == null ? "not a regular file" : "its " + raw.length + " bytes hash to " + actual.shortHex());
             Files.deleteIfExists(file);
             return null;
         }
@@ -131,18 +140,41 @@ final class DiskCache implements ObjectSource {
         }
         Path dir = target.getParent();
         String prefix = dir.getFileName().toString();
-        if (!prefixes.contains(prefix)) {
+        // In a shared cache the directory is checked on every insert: another member could swap it for a link.
+        if (cacheDir.shared() || !prefixes.contains(prefix)) {
             // Created before it is remembered, so no thread writes into a directory not there yet.
-            createPrivateDirectories(dir);
+            if (!cacheDir.createObjectDir(dir)) {
+                throw new IOException("cannot insert into " + dir + ": it is a symbolic link or not writable by the group");
+            }
             prefixes.add(prefix);
         }
         Path temp = Files.createTempFile(dir, TEMP_PREFIX + digest.shortHex() + "-", "");
         try {
             Files.write(temp, raw);
+            cacheDir.share(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
+        }
+    }
+
+    /**
+     * Inserts what was fetched, but never fails the read for it: the bytes are verified and in
+     * hand, and a full disk or another member's directory in a shared cache only costs a fetch later.
+     */
+    private void keep(Digest digest, byte[] raw) throws IOException {
+        try {
+            put(digest, raw);
+        } catch (DigestMismatchException e) {
+            throw e;
+        } catch (IOException e) {
+            if (insertFailureLogged.compareAndSet(false, true)) {
+                log.warn("cannot keep object {} in the disk cache {} ({}); reads go on without caching it", digest.shortHex(),
+                        cacheDir, e.getMessage());
+            } else {
+                log.debug("cannot keep object {} in the disk cache: {}", digest.shortHex(), e.getMessage());
+            }
         }
     }
 

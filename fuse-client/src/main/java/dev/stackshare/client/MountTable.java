@@ -49,6 +49,18 @@ final class MountTable {
         return Optional.ofNullable(found);
     }
 
+    /** The mount that holds this absolute path: the topmost one on its longest mountpoint prefix. */
+    static Optional<Mount> containing(List<Mount> mounts, Path path) {
+        Mount found = null;
+        for (Mount m : mounts) {
+            if (path.startsWith(m.mountpoint())
+                    && (found == null || m.mountpoint().getNameCount() >= found.mountpoint().getNameCount())) {
+                found = m;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
     static Optional<Mount> find(Path mountpoint) throws IOException {
         return find(read(), canonical(mountpoint));
     }

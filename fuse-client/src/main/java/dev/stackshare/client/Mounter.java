@@ -49,17 +49,21 @@ public final class Mounter {
     }
 
     /**
-     * Mounts the snapshot and returns once the kernel shows the mount. Cleans a stale mount on
-     * the mountpoint first; every failure is a {@link ClientException} with a one-line message.
+     * Mounts the snapshot and returns once the kernel shows the mount. Checks first that this user
+     * can mount FUSE on this node ({@link FuseAccess}) and may use the cache dir ({@link CacheDir}),
+     * and cleans a stale mount on the mountpoint; every failure is a {@link ClientException} with a
+     * one-line message.
      */
     public static MountedSnapshot mount(MountOptions options) throws IOException {
         long started = System.nanoTime();
+        FuseAccess.check();
         Path mountpoint = prepareMountpoint(options.mountpoint());
+        CacheDir cacheDir = CacheDir.open(options.cacheDir());
         Counters counters = new Counters();
         ServerClient client = new ServerClient(options.server(), options.token(), REQUEST_TIMEOUT, counters);
         ObjectSource network = new VerifyingObjectSource(new HttpObjectSource(client), client.server().toString());
-        DiskCache disk = DiskCache.open(options.cacheDir(), network, counters);
-        Snapshot snapshot = new SnapshotResolver(client, options.cacheDir()).resolve(options.snapshot());
+        DiskCache disk = DiskCache.open(cacheDir, network, counters);
+        Snapshot snapshot = new SnapshotResolver(client, cacheDir.snapshots()).resolve(options.snapshot());
         SnapshotTree tree = new MetadataLoader(disk, client::tree).load(snapshot);
         long metadataFetched = counters.snapshot().objectsFetched();
         MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);

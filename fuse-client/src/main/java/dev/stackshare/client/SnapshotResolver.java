@@ -13,20 +13,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the snapshot to mount. The server is always asked (so a wrong token or a collected
- * snapshot is reported), but records are kept in {@code CACHE/snapshots/ID.json}: snapshots are
+ * snapshot is reported), but records are kept in {@code CACHE/snapshots/ID.json} (the user's own
+ * cache dir, never a shared one: a record is not verifiable by digest): snapshots are
  * immutable, so when the server cannot be reached at all, a snapshot mounted before by id mounts
  * again from the cache.
  */
 final class SnapshotResolver {
     private static final Logger log = LoggerFactory.getLogger(SnapshotResolver.class);
-    static final String SNAPSHOTS = "snapshots";
 
     private final ServerClient client;
     private final Path records;
 
-    SnapshotResolver(ServerClient client, Path cacheDir) {
+    /** {@code records} is the user's own {@link CacheDir#snapshots()}, never a shared directory. */
+    SnapshotResolver(ServerClient client, Path records) {
         this.client = client;
-        this.records = cacheDir.resolve(SNAPSHOTS);
+        this.records = records;
     }
 
     Snapshot resolve(String idOrViewName) throws IOException {
@@ -50,7 +51,7 @@ final class SnapshotResolver {
             if (Files.exists(file)) {
                 return;
             }
-            DiskCache.createPrivateDirectories(records);
+            CacheDir.createPrivateDirectories(records);
             Path temp = Files.createTempFile(records, DiskCache.TEMP_PREFIX, ".json");
             try {
                 Files.write(temp, Json.write(snapshot));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackshare.protocol.Digest;
@@ -147,5 +148,55 @@ class DiskCacheTest {
         DiskCache cache = DiskCache.open(tmp, objects, counters);
         assertThrows(NotCachedException.class, () -> cache.localOnly().get(d));
         assertEquals(0, objects.gets.get());
+    }
+
+    private DiskCache sharedCache(ObjectSource source) throws IOException {
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+        CacheDir dir = CacheDir.open(shared, ProcessCredentials.current(), tmp.resolve("own"));
+        return DiskCache.open(dir, source, counters);
+    }
+
+    @Test
+    void aSharedCacheGivesObjectsToItsGroupReadOnly() throws IOException {
+        Digest d = objects.put(TestSnapshot.bytes(10, 10));
+        DiskCache cache = sharedCache(objects);
+        cache.get(d);
+        assertEquals("rwxrwx---", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.pathOf(d).getParent())));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.pathOf(d))));
+        assertEquals(Modes.gid(tmp.resolve("shared")), Modes.gid(cache.pathOf(d)));
+    }
+
+    @Test
+    void anObjectDirSwappedForALinkIsNeitherReadNorWrittenButTheReadStillSucceeds() throws IOException {
+        byte[] raw = TestSnapshot.bytes(10, 11);
+        Digest d = objects.put(raw);
+        DiskCache cache = sharedCache(objects);
+        Path elsewhere = Files.createDirectories(tmp.resolve("users-own-dir"));
+        Files.write(elsewhere.resolve(d.hex()), raw);
+        Files.createSymbolicLink(cache.pathOf(d).getParent(), elsewhere);
+
+        assertArrayEquals(raw, cache.get(d));
+        assertArrayEquals(raw, cache.get(d));
+
+        assertEquals(2, objects.gets.get(), "nothing was read through the link");
+        try (Stream<Path> files = Files.list(elsewhere)) {
+            assertEquals(List.of(elsewhere.resolve(d.hex())), files.toList(), "nothing was written through the link");
+        }
+    }
+
+    @Test
+    void aFifoInPlaceOfAnObjectIsDroppedWithoutBeingOpened() throws Exception {
+        byte[] raw = TestSnapshot.bytes(10, 12);
+        Digest d = objects.put(raw);
+        DiskCache cache = sharedCache(objects);
+        Files.createDirectories(cache.pathOf(d).getParent());
+        assertEquals(0, new ProcessBuilder("mkfifo", cache.pathOf(d).toString()).start().waitFor());
+
+        byte[] read = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> cache.get(d),
+                "opening a fifo would block forever");
+
+        assertArrayEquals(raw, read);
+        assertArrayEquals(raw, Files.readAllBytes(cache.pathOf(d)), "replaced by the real object");
     }
 }
