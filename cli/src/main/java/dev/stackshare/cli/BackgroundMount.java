@@ -1,11 +1,11 @@
 package dev.stackshare.cli;
 
+import dev.stackshare.client.CacheDir;
 import dev.stackshare.client.MountOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +27,8 @@ final class BackgroundMount {
     }
 
     static Result start(MountOptions options, long memoryCacheMb) throws IOException, InterruptedException {
-        Path logs = options.cacheDir().resolve("logs");
-        Files.createDirectories(logs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // Checked before anything is created in it; a shared cache keeps this user's logs in their own dir.
+        Path logs = CacheDir.open(options.cacheDir()).logs();
         Path log = logs.resolve("mount-" + sanitize(options.mountpoint()) + ".log");
         Path readyFile = Files.createTempFile(logs, "ready-", ".status");
         Files.delete(readyFile);
