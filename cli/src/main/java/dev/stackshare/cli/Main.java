@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             UnmountCommand.class,
             EnvCommand.class,
             ExecCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

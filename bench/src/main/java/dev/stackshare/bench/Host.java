@@ -1,0 +1,44 @@
+package dev.stackshare.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What the bench asks of the machine itself: dropping the page cache, reading a process's memory. */
+final class Host {
+    private static boolean warned;
+
+    private Host() {
+    }
+
+    static boolean isRoot() {
+        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    }
+
+    /** Makes the next read of every file come from disk, as on a fresh node. Needs root. */
+    static void dropPageCache() throws IOException, InterruptedException {
+        if (!isRoot()) {
+            if (!warned) {
+                System.err.println("bench: not root, so the page cache cannot be dropped: cold runs are only cache-cold");
+                warned = true;
+            }
+            return;
+        }
+        Proc.sh("sync && echo 3 > /proc/sys/vm/drop_caches", Map.of(), 60).requireOk("dropping the page cache");
+    }
+
+    /** Peak resident set of a live process in KiB (VmHWM), or 0 when it is gone. */
+    static long peakRssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+}
