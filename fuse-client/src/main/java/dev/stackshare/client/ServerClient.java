@@ -4,6 +4,7 @@ import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.BatchStream;
 import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Json;
+import dev.stackshare.protocol.Lifecycle;
 import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
 import java.io.FilterInputStream;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -122,6 +124,21 @@ public final class ServerClient {
 
     public Api.ServerStats stats() throws IOException {
         return parse(getBytes(Api.STATS, "stats", null), Api.ServerStats.class, "stats");
+    }
+
+    /** Every snapshot the server keeps, oldest first. */
+    public List<Lifecycle.SnapshotSummary> snapshots() throws IOException {
+        byte[] body = getBytes(Api.SNAPSHOTS, "the snapshot list", null);
+        return List.of(parse(body, Lifecycle.SnapshotSummary[].class, "the snapshot list"));
+    }
+
+    /** Removes old snapshots and the objects only they needed (or, with dryRun, says what it would remove). */
+    public Lifecycle.GcReport gc(Lifecycle.GcRequest gc) throws IOException {
+        HttpRequest request = request(Lifecycle.GC).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(gc))).build();
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false);
+        check(response.statusCode(), response.body(), "gc", null);
+        return parse(response.body(), Lifecycle.GcReport.class, "the gc report");
     }
 
     /** One object as the server sends it: a zstd frame, neither inflated nor verified here. */
