@@ -63,6 +63,10 @@ public final class CacheDir {
 
     static CacheDir open(Path dir, ProcessCredentials me, Path defaultDir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
+        if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.notExists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw bad("cache dir " + abs + " is out of your reach (a directory above it is closed to you); "
+                    + "choose a directory of your own with --cache-dir");
+        }
         if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 createPrivateDirectories(abs);
