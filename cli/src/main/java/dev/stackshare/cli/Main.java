@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             MountCommand.class,
             UnmountCommand.class,
+            SnapshotsCommand.class,
+            GcCommand.class,
             EnvCommand.class,
             ExecCommand.class,
             BenchCommand.class,

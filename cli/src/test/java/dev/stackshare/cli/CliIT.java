@@ -102,7 +102,7 @@ class CliIT {
     void helpExplainsEveryCommand() throws Exception {
         Sh.Result top = ss("--help");
         assertEquals(0, top.exit(), top.toString());
-        for (String sub : List.of("serve", "publish", "mount", "unmount")) {
+        for (String sub : List.of("serve", "publish", "mount", "unmount", "snapshots", "gc", "env", "exec", "bench")) {
             assertTrue(top.out().contains(sub), sub + " is listed:\n" + top.out());
             Sh.Result help = ss(sub, "--help");
             assertEquals(0, help.exit(), help.toString());
@@ -119,6 +119,19 @@ class CliIT {
         assertTrue(Snapshot.isId(id), r.out());
         assertNotEquals(firstId, id);
         assertTrue(r.out().contains("export STACKSHARE_SERVER=" + url + " STACKSHARE_SNAPSHOT=" + id), r.out());
+    }
+
+    @Test
+    void snapshotsListsAndGcDryRunNamesWhatWouldGo() throws Exception {
+        String second = ss("publish", "--state-dir", state.toString()).lastLine();
+        Sh.Result list = ss("snapshots", "--state-dir", state.toString());
+        assertEquals(0, list.exit(), list.toString());
+        assertTrue(list.out().contains(firstId) && list.out().contains(second), list.out());
+        Sh.Result dry = ss("gc", "--keep", "1", "--dry-run", "--state-dir", state.toString());
+        assertEquals(0, dry.exit(), dry.toString());
+        assertTrue(dry.out().startsWith("would remove") && dry.out().contains(firstId), dry.out());
+        assertTrue(ss("snapshots", "--state-dir", state.toString()).out().contains(firstId), "a dry run removes nothing");
+        assertOneLineError(ss("gc", "--older-than", "soon", "--state-dir", state.toString()), "--older-than");
     }
 
     @Test

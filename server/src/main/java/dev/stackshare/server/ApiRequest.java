@@ -43,4 +43,19 @@ sealed interface ApiRequest {
 
     record Stats() implements ApiRequest {
     }
+
+    record ListSnapshots() implements ApiRequest {
+    }
+
+    final class Gc implements ApiRequest {
+        private final byte[] body;
+
+        Gc(byte[] body) {
+            this.body = body;
+        }
+
+        byte[] body() {
+            return body;
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.BatchStream;
 import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Json;
+import dev.stackshare.protocol.Lifecycle;
 import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
 
 /** What each endpoint answers, free of Netty: runs on a blocking thread, returns an {@link Answer}. */
 final class ApiService {
@@ -24,15 +26,20 @@ final class ApiService {
     private final Publisher publisher;
     private final String defaultView;
     private final Counters counters;
+    private final SnapshotCatalog catalog;
+    private final Lock storeLock;
 
+    /** @param storeLock held by every publish and gc, so a sweep never sees a publish's unreferenced objects */
     ApiService(ObjectLookup lookup, FrozenStore store, SnapshotStore snapshots, Publisher publisher, String defaultView,
-               Counters counters) {
+               Counters counters, SnapshotCatalog catalog, Lock storeLock) {
         this.lookup = lookup;
         this.store = store;
         this.snapshots = snapshots;
         this.publisher = publisher;
         this.defaultView = defaultView;
         this.counters = counters;
+        this.catalog = catalog;
+        this.storeLock = storeLock;
     }
 
     Answer answer(ApiRequest request) throws ApiError, IOException {
@@ -45,6 +52,7 @@ final class ApiService {
         } else if (request instanceof ApiRequest.GetTree r) {
             Snapshot s = snapshot(r.id());
             counters.treesServed.increment();
+            catalog.used(s.id());
             return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", IMMUTABLE),
                     new TreeObjects(store, s.tree(), s.chunkSize()));
         } else if (request instanceof ApiRequest.GetView r) {
@@ -55,6 +63,10 @@ final class ApiService {
             return json(200, publish(r.body()), NO_STORE);
         } else if (request instanceof ApiRequest.Stats) {
             return json(200, counters.snapshot(snapshots.size()), NO_STORE);
+        } else if (request instanceof ApiRequest.ListSnapshots) {
+            return json(200, catalog.list(), NO_STORE);
+        } else if (request instanceof ApiRequest.Gc r) {
+            return json(200, gc(r.body()), NO_STORE);
         }
         throw new IllegalStateException("unrouted request " + request);
     }
@@ -126,10 +138,28 @@ final class ApiService {
         } catch (ServerException e) {
             throw ApiError.badRequest("bad-view", e.getMessage());
         }
+        storeLock.lock();
         try {
             return publisher.publish(view);
         } catch (ServerException e) {
             throw new ApiError(500, "publish-failed", e.getMessage());
+        } finally {
+            storeLock.unlock();
+        }
+    }
+
+    private Lifecycle.GcReport gc(byte[] body) throws ApiError, IOException {
+        Lifecycle.GcRequest request;
+        try {
+            request = Json.read(body, Lifecycle.GcRequest.class);
+        } catch (ProtocolException e) {
+            throw ApiError.badRequest("bad-request", "gc body must be {\"keep\": N, \"olderThanSeconds\": S, "
+                    + "\"force\": false, \"dryRun\": false}");
+        }
+        try {
+            return catalog.gc(request);
+        } catch (ServerException e) {
+            throw ApiError.badRequest("bad-gc", e.getMessage());
         }
     }
 

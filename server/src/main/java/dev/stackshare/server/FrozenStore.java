@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.DirectoryStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Content-addressed objects on disk, {@code objects/ab/abcdef...}, each a zstd frame of the raw
@@ -67,6 +70,35 @@ final class FrozenStore {
 
     long put(Digest digest, byte[] raw) throws IOException {
         return put(digest, raw, 0, raw.length);
+    }
+
+    /** An object on disk and its stored (compressed) size. */
+    record Stored(Digest digest, long bytes) {
+    }
+
+    /**
+     * Every object in the store. Leftover temporary files of a crashed write are deleted on the
+     * way: callers hold the publish lock, so no write is in flight.
+     */
+    List<Stored> list() throws IOException {
+        List<Stored> all = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(String.format("%02x", i)))) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (name.startsWith(".tmp-")) {
+                        Files.deleteIfExists(f);
+                    } else if (name.length() == 64) {
+                        all.add(new Stored(new Digest(name), Files.size(f)));
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    void delete(Digest digest) throws IOException {
+        Files.deleteIfExists(pathOf(digest));
     }
 
     /** The stored frame, or null when the store lacks the object. */

@@ -2,6 +2,7 @@ package dev.stackshare.server;
 
 import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Lifecycle;
 import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
 
@@ -28,8 +29,15 @@ final class Router {
             return new ApiRequest.GetObject(digest(path.substring(Api.OBJECTS.length())), ifNoneMatch);
         }
         if (path.equals(Api.SNAPSHOTS)) {
+            if (method.equals("GET")) {
+                return new ApiRequest.ListSnapshots();
+            }
             requireMethod(method, "POST", path);
             return new ApiRequest.Publish(body);
+        }
+        if (path.equals(Lifecycle.GC)) {
+            requireMethod(method, "POST", path);
+            return new ApiRequest.Gc(body);
         }
         if (path.startsWith(SNAPSHOTS_SLASH)) {
             requireMethod(method, "GET", path);

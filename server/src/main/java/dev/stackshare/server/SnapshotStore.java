@@ -80,6 +80,24 @@ final class SnapshotStore {
         }
     }
 
+    /** Forgets a snapshot: its record, and its view moves back to the view's newest remaining snapshot. */
+    synchronized void remove(String id) throws IOException {
+        Snapshot gone = byId.remove(id);
+        if (gone == null) {
+            return;
+        }
+        Files.deleteIfExists(snapshotsDir.resolve(id + SUFFIX));
+        newestByView.remove(gone.view());
+        newest = null;
+        all().forEach(this::remember);
+        Snapshot head = newestByView.get(gone.view());
+        if (head == null) {
+            Files.deleteIfExists(viewsDir.resolve(gone.view()));
+        } else {
+            AtomicFiles.write(viewsDir.resolve(head.view()), (head.id() + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     Optional<Snapshot> get(String id) {
         return Optional.ofNullable(byId.get(id));
     }

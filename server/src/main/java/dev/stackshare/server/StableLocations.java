@@ -52,6 +52,11 @@ final class StableLocations {
         }
     }
 
+    /** Forgets every chunk no kept snapshot needs (after gc). */
+    void retainAll(java.util.Set<Digest> needed) {
+        places.keySet().retainAll(needed);
+    }
+
     boolean contains(Digest digest) {
         return places.containsKey(digest);
     }

@@ -19,8 +19,13 @@ class ApiServiceTest {
     private ApiService service() throws IOException {
         FrozenStore store = FrozenStore.open(tmp.resolve("objects"));
         SnapshotStore snapshots = SnapshotStore.open(tmp.resolve("snapshots"), tmp.resolve("views"));
-        return new ApiService(new ObjectLookup(store, new StableLocations()), store, snapshots, null, "default",
-                new Counters());
+        StableLocations stable = new StableLocations();
+        java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        SnapshotUsage usage = SnapshotUsage.open(tmp.resolve("usage"), java.time.Clock.systemUTC());
+        SnapshotCatalog catalog = new SnapshotCatalog(snapshots, store, usage,
+                new GarbageCollector(snapshots, store, stable, usage, lock, java.time.Clock.systemUTC()));
+        return new ApiService(new ObjectLookup(store, stable), store, snapshots, null, "default",
+                new Counters(), catalog, lock);
     }
 
     private static byte[] lines(int count) {
