@@ -12,10 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,25 +72,24 @@ final class DiskCache implements ObjectSource {
         return raw;
     }
 
+    /** Hands on what the disk holds first, then fetches the rest in one call to the next layer, keeping each as it arrives. */
     @Override
-    public Map<Digest, byte[]> getAll(Collection<Digest> digests) throws IOException {
-        Map<Digest, byte[]> out = new LinkedHashMap<>();
+    public void getEach(Collection<Digest> digests, Sink sink) throws IOException {
         List<Digest> missing = new ArrayList<>();
         for (Digest d : new LinkedHashSet<>(digests)) {
             byte[] cached = peek(d);
             if (cached != null) {
-                out.put(d, cached);
+                sink.accept(d, cached);
             } else {
                 missing.add(d);
             }
         }
         if (!missing.isEmpty()) {
-            for (Map.Entry<Digest, byte[]> e : next.getAll(missing).entrySet()) {
-                keep(e.getKey(), e.getValue());
-                out.put(e.getKey(), e.getValue());
-            }
+            next.getEach(missing, (d, raw) -> {
+                keep(d, raw);
+                sink.accept(d, raw);
+            });
         }
-        return out;
     }
 
     /** The cached bytes, verified, or null when the cache lacks them (or held a corrupt copy, now deleted). */
@@ -126,6 +123,11 @@ final class DiskCache implements ObjectSource {
         }
         counters.diskCacheHit();
         return raw;
+    }
+
+    /** Whether an object of this digest is on disk; unverified, for deciding what to fetch ahead. */
+    boolean holds(Digest digest) {
+        return Files.exists(pathOf(digest), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Inserts an object after checking it against its digest; an object already there is kept. */

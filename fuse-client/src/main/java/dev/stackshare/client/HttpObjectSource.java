@@ -7,10 +7,10 @@ import dev.stackshare.protocol.ProtocolException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /** The bottom layer: objects from the server, inflated but not yet verified. */
 final class HttpObjectSource implements ObjectSource {
@@ -31,23 +31,24 @@ final class HttpObjectSource implements ObjectSource {
         return inflate(digest, client.object(digest));
     }
 
+    /** Streams the objects in batches of at most {@code maxBatch}, each handed on as its frame arrives. */
     @Override
-    public Map<Digest, byte[]> getAll(Collection<Digest> digests) throws IOException {
+    public void getEach(Collection<Digest> digests, Sink sink) throws IOException {
         List<Digest> unique = new ArrayList<>(new LinkedHashSet<>(digests));
-        Map<Digest, byte[]> out = new LinkedHashMap<>();
+        Set<Digest> arrived = new HashSet<>();
         List<Digest> missing = new ArrayList<>();
         for (int from = 0; from < unique.size(); from += maxBatch) {
             List<Digest> part = unique.subList(from, Math.min(unique.size(), from + maxBatch));
             client.batch(part, item -> {
                 if (item.missing()) {
                     missing.add(item.digest());
-                } else {
-                    out.put(item.digest(), inflate(item.digest(), item.frame()));
+                } else if (arrived.add(item.digest())) {
+                    sink.accept(item.digest(), inflate(item.digest(), item.frame()));
                 }
             });
         }
         for (Digest d : unique) {
-            if (!out.containsKey(d) && !missing.contains(d)) {
+            if (!arrived.contains(d) && !missing.contains(d)) {
                 missing.add(d);
             }
         }
@@ -56,7 +57,6 @@ final class HttpObjectSource implements ObjectSource {
                     + missing.size() + " of " + unique.size() + " objects asked for, e.g. " + missing.get(0).hex()
                     + "; was their snapshot garbage-collected?");
         }
-        return out;
     }
 
     private byte[] inflate(Digest digest, byte[] frame) throws ProtocolException {

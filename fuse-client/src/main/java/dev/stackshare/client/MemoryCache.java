@@ -5,17 +5,17 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stackshare.protocol.Digest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The top layer: recently read objects in memory, bounded in bytes.
@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
  * and the fetch failure is already reported, once, by whoever reads it.
  */
 final class MemoryCache implements ObjectSource {
+    private static final Logger log = LoggerFactory.getLogger(MemoryCache.class);
     /** Rough per-entry overhead, so that many tiny objects still count against the bound. */
     private static final int ENTRY_OVERHEAD = 96;
 
@@ -75,24 +76,104 @@ final class MemoryCache implements ObjectSource {
 
     @Override
     public Map<Digest, byte[]> getAll(Collection<Digest> digests) throws IOException {
+        Map<Digest, CompletableFuture<byte[]>> futures = fetchAbsent(digests);
         Map<Digest, byte[]> out = new LinkedHashMap<>();
-        List<Digest> absent = new ArrayList<>();
-        for (Digest d : new LinkedHashSet<>(digests)) {
-            CompletableFuture<byte[]> f = cache.getIfPresent(d);
-            if (f != null) {
-                counters.memoryCacheHit();
-                out.put(d, join(f));
-            } else {
-                absent.add(d);
-            }
-        }
-        if (!absent.isEmpty()) {
-            for (Map.Entry<Digest, byte[]> e : next.getAll(absent).entrySet()) {
-                cache.put(e.getKey(), CompletableFuture.completedFuture(e.getValue()));
-                out.put(e.getKey(), e.getValue());
-            }
+        for (Map.Entry<Digest, CompletableFuture<byte[]>> e : futures.entrySet()) {
+            out.put(e.getKey(), join(e.getValue()));
         }
         return out;
+    }
+
+    @Override
+    public void getEach(Collection<Digest> digests, Sink sink) throws IOException {
+        for (Map.Entry<Digest, byte[]> e : getAll(digests).entrySet()) {
+            sink.accept(e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * Fetches, in one call to the next layer on {@code executor}, whichever of these objects is
+     * neither held nor being fetched. The objects are claimed before this returns, so a reader who
+     * wants one of them meanwhile waits for its arrival (not for the whole batch) instead of
+     * fetching it again. Failures are left to those readers: each tries again on its own.
+     *
+     * @return how many objects were claimed for this fetch
+     */
+    int prefetch(Collection<Digest> digests, Executor executor) {
+        Map<Digest, CompletableFuture<byte[]>> mine = new LinkedHashMap<>();
+        claim(digests, new LinkedHashMap<>(), mine);
+        if (mine.isEmpty()) {
+            return 0;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    fetch(mine);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("prefetch of {} objects failed: {}", mine.size(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            failUnfinished(mine, e);
+            return 0;
+        }
+        return mine.size();
+    }
+
+    /**
+     * Claims every absent digest with a future of this call's own, fetches the claimed ones as one
+     * stream, completing each future on arrival, and fails those that never arrived. Returns the
+     * future of every digest asked for, claimed here or by someone else.
+     */
+    private Map<Digest, CompletableFuture<byte[]>> fetchAbsent(Collection<Digest> digests) throws IOException {
+        Map<Digest, CompletableFuture<byte[]>> all = new LinkedHashMap<>();
+        Map<Digest, CompletableFuture<byte[]>> mine = new LinkedHashMap<>();
+        claim(digests, all, mine);
+        if (!mine.isEmpty()) {
+            fetch(mine);
+        }
+        return all;
+    }
+
+    /** Puts a future of ours for each digest not held; {@code all} gets every digest's future, {@code mine} ours. */
+    private void claim(Collection<Digest> digests, Map<Digest, CompletableFuture<byte[]>> all,
+                       Map<Digest, CompletableFuture<byte[]>> mine) {
+        for (Digest d : digests) {
+            if (all.containsKey(d) || mine.containsKey(d)) {
+                continue;
+            }
+            CompletableFuture<byte[]> own = new CompletableFuture<>();
+            CompletableFuture<byte[]> shared = cache.get(d, (k, executor) -> own);
+            if (shared == own) {
+                mine.put(d, own);
+            } else {
+                counters.memoryCacheHit();
+            }
+            all.put(d, shared);
+        }
+    }
+
+    private void fetch(Map<Digest, CompletableFuture<byte[]>> mine) throws IOException {
+        try {
+            next.getEach(mine.keySet(), (d, raw) -> {
+                CompletableFuture<byte[]> f = mine.get(d);
+                if (f != null) {
+                    f.complete(raw);
+                }
+            });
+        } catch (IOException | RuntimeException | Error e) {
+            failUnfinished(mine, e);
+            throw e;
+        }
+        failUnfinished(mine, new IOException("the answer lacked the object"));
+    }
+
+    private static void failUnfinished(Map<Digest, CompletableFuture<byte[]>> futures, Throwable cause) {
+        for (CompletableFuture<byte[]> f : futures.values()) {
+            if (!f.isDone()) {
+                f.completeExceptionally(new FetchFailed(cause));
+            }
+        }
     }
 
     /** Whether the object is held (or being fetched) now; for tests and read-ahead decisions. */

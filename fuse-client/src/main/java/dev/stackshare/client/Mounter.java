@@ -1,5 +1,6 @@
 package dev.stackshare.client;
 
+import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,8 @@ public final class Mounter {
                 + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
     }
     private static final long MOUNT_WAIT_MILLIS = 10_000;
-    private static final int READ_AHEAD_THREADS = 2;
+    /** Threads for read-ahead and directory batches: each holds one keep-alive connection while it fetches. */
+    private static final int FETCH_THREADS = 4;
 
     private Mounter() {
     }
@@ -67,7 +70,7 @@ public final class Mounter {
         SnapshotTree tree = new MetadataLoader(disk, client::tree).load(snapshot);
         long metadataFetched = counters.snapshot().objectsFetched();
         MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
-        MountedSnapshot mounted = start(tree, memory, mountpoint, counters);
+        MountedSnapshot mounted = start(tree, memory, disk::holds, mountpoint, counters);
         log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network, {} ms",
                 snapshot.id(), mountpoint, tree.objectCount(), metadataFetched,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -80,12 +83,24 @@ public final class Mounter {
      */
     static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Path requestedMountpoint, Counters counters)
             throws IOException {
+        return start(tree, source, null, requestedMountpoint, counters);
+    }
+
+    /**
+     * As above; when {@code source} is a {@link MemoryCache} and {@code onDisk} tells what the disk
+     * cache holds, the first open in a directory fetches the directory's small files in one batch.
+     */
+    static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Predicate<Digest> onDisk,
+                                 Path requestedMountpoint, Counters counters) throws IOException {
         Path mountpoint = MountTable.canonical(requestedMountpoint);
-        ExecutorService readAhead = Executors.newFixedThreadPool(READ_AHEAD_THREADS, daemonThreads("stackshare-readahead"));
+        ExecutorService readAhead = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads("stackshare-fetch"));
         SnapshotFileSystem fs;
         try {
             FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead);
-            fs = new SnapshotFileSystem(tree, reader, Owner.ofCurrentProcess());
+            DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
+                    ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES)
+                    : null;
+            fs = new SnapshotFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher);
         } catch (IOException | RuntimeException | LinkageError e) {
             readAhead.shutdownNow();
             if (e instanceof IOException io) {

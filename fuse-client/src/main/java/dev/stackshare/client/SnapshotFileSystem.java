@@ -46,11 +46,18 @@ final class SnapshotFileSystem extends FuseStubFS {
     private final FileReader reader;
     private final Owner owner;
     private final HandleTable handles = new HandleTable();
+    /** Told of every open, to fetch the directory's small files in one batch; null for none. */
+    private final DirectoryBatcher batcher;
 
     SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner) {
+        this(tree, reader, owner, null);
+    }
+
+    SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher) {
         this.tree = tree;
         this.reader = reader;
         this.owner = owner;
+        this.batcher = batcher;
     }
 
     @Override
@@ -97,6 +104,9 @@ final class SnapshotFileSystem extends FuseStubFS {
                 return -ErrorCodes.ELOOP();
             }
             fi.fh.set(handles.add(new OpenFile(path, file, tree.chunks(file))));
+            if (batcher != null) {
+                batcher.opened(path, file);
+            }
             // Snapshots never change, so the kernel may keep this file's pages across opens.
             Pointer info = Struct.getMemory(fi);
             info.putByte(FILE_INFO_BITS_OFFSET, (byte) (info.getByte(FILE_INFO_BITS_OFFSET) | KEEP_CACHE));

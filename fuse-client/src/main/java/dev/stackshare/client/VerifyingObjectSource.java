@@ -35,6 +35,11 @@ final class VerifyingObjectSource implements ObjectSource {
         return all;
     }
 
+    @Override
+    public void getEach(Collection<Digest> digests, Sink sink) throws IOException {
+        next.getEach(digests, (digest, raw) -> sink.accept(digest, verified(digest, raw)));
+    }
+
     private byte[] verified(Digest digest, byte[] raw) throws DigestMismatchException {
         Digest actual = Digest.of(raw);
         if (!actual.equals(digest)) {

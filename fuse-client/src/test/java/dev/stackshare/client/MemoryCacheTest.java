@@ -122,9 +122,9 @@ class MemoryCacheTest {
             }
 
             @Override
-            public Map<Digest, byte[]> getAll(java.util.Collection<Digest> digests) throws IOException {
+            public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
                 asked.add(List.copyOf(digests));
-                return ObjectSource.super.getAll(digests);
+                ObjectSource.super.getEach(digests, sink);
             }
         };
         MemoryCache cache = new MemoryCache(recording, 1 << 20, counters);
@@ -136,6 +136,77 @@ class MemoryCacheTest {
         assertEquals(2, all.size());
         assertTrue(cache.contains(absent));
         assertFalse(cache.contains(objects.put(new byte[] {1})));
+    }
+
+    @Test
+    void prefetchClaimsAtOnceSoAReaderWaitsForTheBatchInsteadOfFetchingAgain() throws Exception {
+        Digest a = objects.put(TestSnapshot.bytes(100, 7));
+        Digest b = objects.put(TestSnapshot.bytes(100, 8));
+        List<List<Digest>> asked = new ArrayList<>();
+        ObjectSource recording = new ObjectSource() {
+            @Override
+            public byte[] get(Digest digest) throws IOException {
+                asked.add(List.of(digest));
+                return objects.get(digest);
+            }
+
+            @Override
+            public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
+                asked.add(List.copyOf(digests));
+                for (Digest d : digests) {
+                    sink.accept(d, objects.get(d));
+                }
+            }
+        };
+        MemoryCache cache = new MemoryCache(recording, 1 << 20, counters);
+        List<Runnable> queued = new ArrayList<>();
+
+        assertEquals(2, cache.prefetch(List.of(a, b), queued::add));
+        assertTrue(cache.contains(a) && cache.contains(b));
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> read = reader.submit(() -> cache.get(b));
+            Thread.sleep(50);
+            assertFalse(read.isDone(), "the reader waits for the batch under way");
+            queued.forEach(Runnable::run);
+            assertArrayEquals(objects.objects.get(b), read.get(5, TimeUnit.SECONDS));
+        } finally {
+            reader.shutdownNow();
+        }
+        assertEquals(List.of(List.of(a, b)), asked);
+        assertEquals(0, cache.prefetch(List.of(a, b), queued::add), "nothing left to claim");
+    }
+
+    @Test
+    void aFailedPrefetchLeavesTheObjectToTheReader() throws IOException {
+        Digest d = objects.put(TestSnapshot.bytes(100, 9));
+        AtomicInteger batches = new AtomicInteger();
+        ObjectSource batchFails = new ObjectSource() {
+            @Override
+            public byte[] get(Digest digest) throws IOException {
+                return objects.get(digest);
+            }
+
+            @Override
+            public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
+                batches.incrementAndGet();
+                throw new IOException("connection reset");
+            }
+        };
+        MemoryCache cache = new MemoryCache(batchFails, 1 << 20, counters);
+        cache.prefetch(List.of(d), Runnable::run);
+        assertEquals(1, batches.get());
+        assertArrayEquals(objects.objects.get(d), cache.get(d));
+    }
+
+    @Test
+    void aRejectedPrefetchClaimsNothing() throws IOException {
+        Digest d = objects.put(TestSnapshot.bytes(100, 10));
+        MemoryCache cache = new MemoryCache(objects, 1 << 20, counters);
+        assertEquals(0, cache.prefetch(List.of(d), r -> {
+            throw new java.util.concurrent.RejectedExecutionException("closing");
+        }));
+        assertArrayEquals(objects.objects.get(d), cache.get(d));
     }
 
     @Test

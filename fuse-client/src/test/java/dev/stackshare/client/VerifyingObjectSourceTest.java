@@ -54,6 +54,11 @@ class VerifyingObjectSourceTest {
             public Map<Digest, byte[]> getAll(java.util.Collection<Digest> digests) {
                 return Map.of(digest, good);
             }
+
+            @Override
+            public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
+                sink.accept(digest, good);
+            }
         };
         assertThrows(IOException.class,
                 () -> new VerifyingObjectSource(partial, "test").getAll(List.of(digest, Digest.of(new byte[] {5}))));

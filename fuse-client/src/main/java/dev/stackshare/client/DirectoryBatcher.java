@@ -1,0 +1,94 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.Chunking;
+import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Entry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a job's one-file-after-another opens into one request per directory: the first time a
+ * file of a directory is opened, the small files of that directory that no cache holds are
+ * fetched in one batch, the opened file first. The batch streams, so the opened file's reader
+ * waits for its own object only; the siblings arrive while it works on it.
+ *
+ * <p>A Python import opens the files of a package one after another, each a round trip when
+ * fetched alone; most of a package's modules are imported together, so a directory is the unit
+ * that wastes least. Small means one chunk: big files are read chunk by chunk, with read-ahead.
+ */
+final class DirectoryBatcher {
+    private static final Logger log = LoggerFactory.getLogger(DirectoryBatcher.class);
+    /** Raw bytes one directory batch fetches at most, so a directory of many big modules costs a bounded transfer. */
+    static final long DEFAULT_MAX_BATCH_BYTES = 16L * 1024 * 1024;
+
+    private final SnapshotTree tree;
+    private final MemoryCache memory;
+    private final Predicate<Digest> onDisk;
+    private final Executor fetchers;
+    private final long maxBatchBytes;
+    /** Directories (by tree digest) batched already; identical directories share one batch. */
+    private final Set<Digest> batched = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param onDisk   whether the node's disk cache holds an object: those are left to be read when opened
+     * @param fetchers where batches run; opens never wait for them
+     */
+    DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
+                     long maxBatchBytes) {
+        if (maxBatchBytes <= 0) {
+            throw new IllegalArgumentException("batch size bound must be > 0 bytes, got " + maxBatchBytes);
+        }
+        this.tree = tree;
+        this.memory = memory;
+        this.onDisk = onDisk;
+        this.fetchers = fetchers;
+        this.maxBatchBytes = maxBatchBytes;
+    }
+
+    /** Called on every open of a file; starts its directory's batch on the first one. */
+    void opened(String path, Entry.File file) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) {
+            return;
+        }
+        Entry.Dir dir;
+        try {
+            dir = slash == 0 ? tree.root() : (tree.lookup(path.substring(0, slash)) instanceof Entry.Dir d ? d : null);
+        } catch (IOException e) {
+            return; // the open itself has found the file, so this does not happen; the read fetches it alone
+        }
+        if (dir == null || !batched.add(dir.tree())) {
+            return;
+        }
+        int chunkSize = tree.snapshot().chunkSize();
+        List<Digest> wanted = new ArrayList<>();
+        long bytes = 0;
+        if (!Chunking.isChunked(file.size(), chunkSize)) {
+            wanted.add(file.content());
+            bytes += file.size();
+        }
+        try {
+            for (Entry e : tree.list(dir).entries()) {
+                if (e instanceof Entry.File f && !f.name().equals(file.name()) && f.size() > 0 && !Chunking.isChunked(f.size(), chunkSize)
+                        && bytes + f.size() <= maxBatchBytes && !memory.contains(f.content()) && !onDisk.test(f.content())) {
+                    wanted.add(f.content());
+                    bytes += f.size();
+                }
+            }
+        } catch (IOException e) {
+            log.debug("no batch for {}: {}", path, e.getMessage());
+            return;
+        }
+        if (wanted.size() > 1) {
+            int claimed = memory.prefetch(wanted, fetchers);
+            log.debug("batch for {}: {} objects, {} bytes", path.substring(0, Math.max(1, slash)), claimed, bytes);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.stackshare.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Entry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DirectoryBatcherTest {
+    private final TestSnapshot objects = new TestSnapshot();
+    private final List<List<Digest>> batches = new ArrayList<>();
+    private final ObjectSource recording = new ObjectSource() {
+        @Override
+        public byte[] get(Digest digest) throws IOException {
+            batches.add(List.of(digest));
+            return objects.get(digest);
+        }
+
+        @Override
+        public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
+            batches.add(List.copyOf(digests));
+            for (Digest d : digests) {
+                sink.accept(d, objects.get(d));
+            }
+        }
+    };
+    private final MemoryCache memory = new MemoryCache(recording, 1 << 24, new Counters());
+
+    private final Entry.File a = objects.file("a.py", 0644, TestSnapshot.bytes(100, 1));
+    private final Entry.File b = objects.file("b.py", 0644, TestSnapshot.bytes(200, 2));
+    private final Entry.File c = objects.file("c.py", 0644, TestSnapshot.bytes(300, 3));
+    private final Entry.File big = objects.file("big.so", 0755, TestSnapshot.bytes(3 * TestSnapshot.CHUNK_SIZE, 4));
+    private final Entry.File empty = objects.file("empty", 0644, new byte[0]);
+    private final Entry.File other = objects.file("x.py", 0644, TestSnapshot.bytes(50, 5));
+    private final SnapshotTree tree;
+
+    DirectoryBatcherTest() throws IOException {
+        tree = SnapshotTree.build(objects.snapshot("0123456789abcdef",
+                objects.dir("pkg", a, b, big, c, empty, objects.dir("sub", other))), objects);
+    }
+
+    private DirectoryBatcher batcher(Set<Digest> onDisk, long maxBytes) {
+        return new DirectoryBatcher(tree, memory, onDisk::contains, Runnable::run, maxBytes);
+    }
+
+    @Test
+    void theFirstOpenFetchesTheDirectorysSmallFilesInOneBatchOpenedFileFirst() throws IOException {
+        DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
+        batcher.opened("/pkg/b.py", b);
+        assertEquals(List.of(List.of(b.content(), a.content(), c.content())), batches);
+
+        batcher.opened("/pkg/a.py", a);
+        batcher.opened("/pkg/c.py", c);
+        memory.get(a.content());
+        memory.get(c.content());
+        assertEquals(1, batches.size(), "later opens in the directory are served by that batch");
+    }
+
+    @Test
+    void siblingsOnDiskOrInMemoryAreLeftOut() throws IOException {
+        memory.get(c.content());
+        batches.clear();
+        batcher(Set.of(a.content()), 1 << 20).opened("/pkg/b.py", b);
+        assertTrue(batches.isEmpty(), "only the opened file is wanted: the read fetches it alone, no batch");
+    }
+
+    @Test
+    void aBatchStopsAtItsByteBound() {
+        batcher(Set.of(), 350).opened("/pkg/b.py", b);
+        assertEquals(List.of(List.of(b.content(), a.content())), batches);
+    }
+
+    @Test
+    void eachDirectoryIsBatchedOnce() {
+        DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
+        batcher.opened("/pkg/sub/x.py", other);
+        batcher.opened("/pkg/sub/x.py", other);
+        assertTrue(batches.isEmpty(), "a directory of one small file needs no batch");
+        batcher.opened("/pkg/a.py", a);
+        batcher.opened("/pkg/b.py", b);
+        assertEquals(1, batches.size());
+    }
+
+    @Test
+    void rejectsANonPositiveBound() {
+        assertThrows(IllegalArgumentException.class, () -> batcher(Set.of(), 0));
+    }
+}
