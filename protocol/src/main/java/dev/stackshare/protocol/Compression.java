@@ -12,6 +12,8 @@ public final class Compression {
     public static final int MAX_OBJECT_BYTES = 64 * 1024 * 1024;
     /** Fast: publish and serving compress on the fly, and the network is rarely slower than level 1. */
     private static final int LEVEL = 1;
+    /** Magic number and the smallest frame header. */
+    private static final int MIN_FRAME_BYTES = 6;
 
     private Compression() {
     }
@@ -21,10 +23,14 @@ public final class Compression {
     }
 
     public static byte[] decompress(byte[] frame) throws ProtocolException {
+        if (frame.length < MIN_FRAME_BYTES) {
+            // zstd-jni indexes into the header unchecked; found by DecoderFuzzTest.
+            throw new ProtocolException("object frame of " + frame.length + " bytes is too short to be zstd");
+        }
         long size;
         try {
             size = Zstd.getFrameContentSize(frame);
-        } catch (ZstdException e) {
+        } catch (ZstdException | IndexOutOfBoundsException e) {
             throw new ProtocolException("object is not a zstd frame: " + e.getMessage(), e);
         }
         if (size < 0 || size > MAX_OBJECT_BYTES) {
@@ -36,7 +42,7 @@ public final class Compression {
             if (n != size) {
                 throw new ProtocolException("object frame inflated to " + n + " bytes, declared " + size);
             }
-        } catch (ZstdException e) {
+        } catch (ZstdException | IndexOutOfBoundsException e) {
             throw new ProtocolException("object frame is corrupt: " + e.getMessage(), e);
         }
         return out;

@@ -31,6 +31,7 @@ public final class DirectoryCodec {
     private static final byte FILE = 1;
     private static final byte DIR = 2;
     private static final byte SYMLINK = 3;
+    private static final int MIN_ENTRY_BYTES = 1 + 2 + 1 + 4 + 8 + 8 + 2 + 1;
 
     private DirectoryCodec() {
     }
@@ -71,8 +72,9 @@ public final class DirectoryCodec {
                 throw new ProtocolException("not a directory object (bad magic)");
             }
             int count = in.getInt();
-            // Every entry takes at least 31 bytes, so a count the bytes cannot hold is refused early.
-            if (count < 0 || count > Directory.MAX_ENTRIES || (long) count * 31 > in.remaining()) {
+            // The smallest entry (a symlink with one-byte name and target) takes 27 bytes, so a
+            // count the bytes cannot hold is refused before anything is allocated for it.
+            if (count < 0 || count > Directory.MAX_ENTRIES || (long) count * MIN_ENTRY_BYTES > in.remaining()) {
                 throw new ProtocolException("directory object claims " + count + " entries in " + bytes.length + " bytes");
             }
             List<Entry> entries = new ArrayList<>(count);

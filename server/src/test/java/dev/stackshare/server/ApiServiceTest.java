@@ -17,6 +17,11 @@ class ApiServiceTest {
     Path tmp;
 
     private ApiService service() throws IOException {
+        return serviceIn(tmp);
+    }
+
+    /** A service over an empty state in {@code tmp}, without publisher; the request fuzzer uses it too. */
+    static ApiService serviceIn(Path tmp) throws IOException {
         FrozenStore store = FrozenStore.open(tmp.resolve("objects"));
         SnapshotStore snapshots = SnapshotStore.open(tmp.resolve("snapshots"), tmp.resolve("views"));
         StableLocations stable = new StableLocations();
