@@ -10,12 +10,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,8 @@ final class DiskCache implements ObjectSource {
     private final Set<String> prefixes = ConcurrentHashMap.newKeySet();
     /** Insert failures are logged once as a warning, then at debug level: the read itself goes on. */
     private final AtomicBoolean insertFailureLogged = new AtomicBoolean();
+    /** Keeps the cache under its size bound; null for an unbounded cache (tests). */
+    private volatile CacheEvictor evictor;
 
     private DiskCache(CacheDir cacheDir, ObjectSource next, Counters counters) throws IOException {
         this.cacheDir = cacheDir;
@@ -59,6 +63,17 @@ final class DiskCache implements ObjectSource {
     /** Opens the objects of a checked cache dir, private or shared; misses go to {@code next}. */
     static DiskCache open(CacheDir cacheDir, ObjectSource next, Counters counters) throws IOException {
         return new DiskCache(cacheDir, next, counters);
+    }
+
+    /**
+     * Bounds the cache: least recently used objects are deleted (by {@code background}) once it
+     * passes {@code bytes}. The first walk of the cache is left to the caller's
+     * {@link CacheEvictor#schedule()}, so that a mount does not pay for it while its job starts.
+     */
+    CacheEvictor bound(long bytes, Clock clock, Executor background) {
+        CacheEvictor e = new CacheEvictor(objects, bytes, clock, background);
+        evictor = e;
+        return e;
     }
 
     @Override
@@ -122,6 +137,10 @@ final class DiskCache implements ObjectSource {
             return null;
         }
         counters.diskCacheHit();
+        CacheEvictor e = evictor;
+        if (e != null) {
+            e.used(file, attributes.lastModifiedTime());
+        }
         return raw;
     }
 
@@ -158,6 +177,10 @@ final class DiskCache implements ObjectSource {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
+        }
+        CacheEvictor e = evictor;
+        if (e != null) {
+            e.inserted(raw.length);
         }
     }
 

@@ -27,12 +27,19 @@ final class FileReader {
     private final ObjectSource source;
     private final int chunkSize;
     private final Executor readAhead;
+    /** Told of every chunk a read used, when the mount records a trace; else null. */
+    private final TraceRecorder trace;
 
     FileReader(ObjectSource source, int chunkSize, Executor readAhead) {
+        this(source, chunkSize, readAhead, null);
+    }
+
+    FileReader(ObjectSource source, int chunkSize, Executor readAhead, TraceRecorder trace) {
         Chunking.checkChunkSize(chunkSize);
         this.source = source;
         this.chunkSize = chunkSize;
         this.readAhead = readAhead;
+        this.trace = trace;
     }
 
     /** Reads up to {@code length} bytes at {@code offset}: all of them unless the file ends first. */
@@ -70,6 +77,9 @@ final class FileReader {
             chunk = source.get(digest);
         } catch (IOException e) {
             throw new IOException("chunk " + index + " (" + digest.hex() + ") of " + file.path() + ": " + e.getMessage(), e);
+        }
+        if (trace != null) {
+            trace.read(digest);
         }
         int expected = Chunking.chunkLength(file.size(), chunkSize, index);
         if (chunk.length != expected) {

@@ -6,9 +6,13 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +37,11 @@ public final class Mounter {
                 + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
     }
     private static final long MOUNT_WAIT_MILLIS = 10_000;
+    /** When a mount first walks the disk cache to learn its size (and evict past the bound). */
+    static final Duration FIRST_CACHE_WALK = Duration.ofSeconds(30);
+    /** Disk cache walks and evictions: one at a time, off every reader's thread. */
+    private static final ScheduledExecutorService HOUSEKEEPING =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("stackshare-cache"));
     /** Threads for read-ahead and directory batches: each holds one keep-alive connection while it fetches. */
     private static final int FETCH_THREADS = 4;
 
@@ -66,11 +75,22 @@ public final class Mounter {
         ServerClient client = new ServerClient(options.server(), options.token(), REQUEST_TIMEOUT, counters);
         ObjectSource network = new VerifyingObjectSource(new HttpObjectSource(client), client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
+        CacheEvictor evictor = disk.bound(options.cacheSizeBytes(), Clock.systemUTC(), HOUSEKEEPING);
+        // The first walk of the cache waits until the job has started: it is not urgent, the job is.
+        HOUSEKEEPING.schedule(evictor::schedule, FIRST_CACHE_WALK.toMillis(), TimeUnit.MILLISECONDS);
         Snapshot snapshot = new SnapshotResolver(client, cacheDir.snapshots()).resolve(options.snapshot());
+        // Asked for while the metadata loads; its objects are fetched while the job starts.
+        CompletableFuture<List<Digest>> trace = options.prefetchTrace() ? lookUpTrace(client, snapshot.id()) : null;
         SnapshotTree tree = new MetadataLoader(disk, client::tree).load(snapshot);
         long metadataFetched = counters.snapshot().objectsFetched();
         MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
-        MountedSnapshot mounted = start(tree, memory, disk::holds, mountpoint, counters);
+        TraceRecorder recorder = options.recordTrace() ? new TraceRecorder() : null;
+        if (trace != null) {
+            trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk),
+                    r -> daemonThreads("stackshare-trace").newThread(r).start());
+        }
+        MountedSnapshot mounted = start(tree, memory, disk::holds, recorder,
+                recorder == null ? null : () -> publishTrace(client, snapshot.id(), recorder), mountpoint, counters);
         log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network, {} ms",
                 snapshot.id(), mountpoint, tree.objectCount(), metadataFetched,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -83,20 +103,22 @@ public final class Mounter {
      */
     static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Path requestedMountpoint, Counters counters)
             throws IOException {
-        return start(tree, source, null, requestedMountpoint, counters);
+        return start(tree, source, null, null, null, requestedMountpoint, counters);
     }
 
     /**
      * As above; when {@code source} is a {@link MemoryCache} and {@code onDisk} tells what the disk
      * cache holds, the first open in a directory fetches the directory's small files in one batch.
+     * With a {@code trace}, every chunk a read uses is recorded; {@code afterUnmount} (may be null)
+     * runs on the filesystem's thread once it is unmounted, before {@link MountedSnapshot#awaitUnmounted} returns.
      */
-    static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Predicate<Digest> onDisk,
-                                 Path requestedMountpoint, Counters counters) throws IOException {
+    static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Predicate<Digest> onDisk, TraceRecorder trace,
+                                 Runnable afterUnmount, Path requestedMountpoint, Counters counters) throws IOException {
         Path mountpoint = MountTable.canonical(requestedMountpoint);
         ExecutorService readAhead = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads("stackshare-fetch"));
         SnapshotFileSystem fs;
         try {
-            FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead);
+            FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead, trace);
             DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
                     ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES)
                     : null;
@@ -118,12 +140,53 @@ public final class Mounter {
                 failure.set(e);
             } finally {
                 readAhead.shutdown();
+                if (afterUnmount != null && failure.get() == null) {
+                    afterUnmount.run();
+                }
             }
         }, "stackshare-fuse " + mountpoint);
         loop.setDaemon(true);
         loop.start();
         awaitMounted(mountpoint, loop, failure, fs);
         return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs, loop, readAhead);
+    }
+
+    private static CompletableFuture<List<Digest>> lookUpTrace(ServerClient client, String snapshotId) {
+        CompletableFuture<List<Digest>> trace = new CompletableFuture<>();
+        daemonThreads("stackshare-trace").newThread(() -> {
+            try {
+                trace.complete(client.trace(snapshotId));
+            } catch (IOException | RuntimeException e) {
+                log.info("no trace prefetch: cannot fetch the trace of snapshot {}: {}", snapshotId, e.getMessage());
+                trace.complete(List.of());
+            }
+        }).start();
+        return trace;
+    }
+
+    /** Fetches, in one batch in the order the recorded job read them, the traced objects the disk cache lacks. */
+    private static void prefetchTrace(String snapshotId, List<Digest> digests, MemoryCache memory, DiskCache disk) {
+        if (digests.isEmpty()) {
+            return;
+        }
+        List<Digest> missing = digests.stream().filter(d -> !disk.holds(d)).toList();
+        long started = System.nanoTime();
+        int claimed = memory.prefetch(missing, Runnable::run);
+        log.info("trace prefetch of snapshot {}: {} objects traced, {} not on disk, {} fetched in one batch in {} ms",
+                snapshotId, digests.size(), missing.size(), claimed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private static void publishTrace(ServerClient client, String snapshotId, TraceRecorder recorder) {
+        List<Digest> digests = recorder.digests();
+        if (digests.isEmpty()) {
+            return;
+        }
+        try {
+            client.putTrace(snapshotId, digests);
+            log.info("published a trace of {} objects for snapshot {}", digests.size(), snapshotId);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot publish the trace of snapshot {}: {}", snapshotId, e.getMessage());
+        }
     }
 
     /** Checks the mountpoint, cleaning a stale mount on it, and returns its canonical path. */

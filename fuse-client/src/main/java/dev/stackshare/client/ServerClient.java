@@ -16,7 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,8 @@ public final class ServerClient {
     /** Tries per idempotent request when the connection fails; a server that answers is never retried. */
     private static final int ATTEMPTS = 3;
     private static final long FIRST_BACKOFF_MS = 100;
+    /** {@code GET|PUT /v1/snapshots/{id}/trace}: the objects a recorded job read, hex digests one a line. */
+    static final String TRACE_SUFFIX = "/trace";
     /** Most bytes of an error body worth reading. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -163,6 +167,47 @@ public final class ServerClient {
     void tree(String snapshotId, ItemSink sink) throws IOException {
         HttpRequest request = request(Api.SNAPSHOTS + "/" + snapshotId + Api.TREE_SUFFIX).GET().build();
         stream(request, "tree of snapshot " + snapshotId, snapshotId, sink);
+    }
+
+    /**
+     * The objects a recorded job read from this snapshot, first reads first, or an empty list
+     * when no trace was published for it (or the server predates traces).
+     */
+    List<Digest> trace(String snapshotId) throws IOException {
+        HttpResponse<byte[]> response = send(request(tracePath(snapshotId)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray(), true);
+        if (response.statusCode() == 404) {
+            return List.of();
+        }
+        check(response.statusCode(), response.body(), "trace of snapshot " + snapshotId, snapshotId);
+        List<Digest> digests = new ArrayList<>();
+        for (String line : new String(response.body(), StandardCharsets.US_ASCII).split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    digests.add(Digest.parse(line.strip()));
+                } catch (ProtocolException e) {
+                    throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " sent a broken trace of snapshot "
+                            + snapshotId + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return digests;
+    }
+
+    /** Publishes the objects a job read from this snapshot, so later mounts of it can fetch them up front. */
+    void putTrace(String snapshotId, List<Digest> digests) throws IOException {
+        StringBuilder body = new StringBuilder(digests.size() * 65);
+        for (Digest d : digests) {
+            body.append(d.hex()).append('\n');
+        }
+        HttpRequest request = request(tracePath(snapshotId)).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.US_ASCII)).build();
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), true);
+        check(response.statusCode(), response.body(), "publishing the trace of snapshot " + snapshotId, snapshotId);
+    }
+
+    private static String tracePath(String snapshotId) {
+        return Api.SNAPSHOTS + "/" + snapshotId + TRACE_SUFFIX;
     }
 
     private Snapshot snapshotById(String id) throws IOException {
