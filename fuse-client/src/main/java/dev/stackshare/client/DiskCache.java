@@ -44,6 +44,11 @@ final class DiskCache implements ObjectSource {
     private final Set<String> prefixes = ConcurrentHashMap.newKeySet();
     /** Insert failures are logged once as a warning, then at debug level: the read itself goes on. */
     private final AtomicBoolean insertFailureLogged = new AtomicBoolean();
+    /**
+     * Whether the next layer hands on only verified bytes (it is the verifier), so that what it
+     * fetched is hashed once, not again on insert, and reaches the reader before it reaches the disk.
+     */
+    private final boolean nextVerifies;
     /** Keeps the cache under its size bound; null for an unbounded cache (tests). */
     private volatile CacheEvictor evictor;
 
@@ -52,6 +57,7 @@ final class DiskCache implements ObjectSource {
         this.objects = cacheDir.objects();
         this.next = next;
         this.counters = counters;
+        this.nextVerifies = next instanceof VerifyingObjectSource;
         cacheDir.createObjectDir(objects);
     }
 
@@ -101,8 +107,13 @@ final class DiskCache implements ObjectSource {
         }
         if (!missing.isEmpty()) {
             next.getEach(missing, (d, raw) -> {
-                keep(d, raw);
-                sink.accept(d, raw);
+                if (nextVerifies) {
+                    sink.accept(d, raw);
+                    keep(d, raw);
+                } else {
+                    keep(d, raw);
+                    sink.accept(d, raw);
+                }
             });
         }
     }
@@ -151,9 +162,15 @@ final class DiskCache implements ObjectSource {
 
     /** Inserts an object after checking it against its digest; an object already there is kept. */
     void put(Digest digest, byte[] raw) throws IOException {
-        Digest actual = Digest.of(raw);
-        if (!actual.equals(digest)) {
-            throw new DigestMismatchException(digest, actual, "the disk cache insert");
+        insert(digest, raw, true);
+    }
+
+    private void insert(Digest digest, byte[] raw, boolean verify) throws IOException {
+        if (verify) {
+            Digest actual = Digest.of(raw);
+            if (!actual.equals(digest)) {
+                throw new DigestMismatchException(digest, actual, "the disk cache insert");
+            }
         }
         Path target = pathOf(digest);
         if (Files.exists(target)) {
@@ -190,7 +207,7 @@ final class DiskCache implements ObjectSource {
      */
     private void keep(Digest digest, byte[] raw) throws IOException {
         try {
-            put(digest, raw);
+            insert(digest, raw, !nextVerifies);
         } catch (DigestMismatchException e) {
             throw e;
         } catch (IOException e) {

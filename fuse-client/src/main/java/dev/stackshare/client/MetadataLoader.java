@@ -2,9 +2,12 @@ package dev.stackshare.client;
 
 import dev.stackshare.protocol.BatchStream;
 import dev.stackshare.protocol.Compression;
+import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MetadataLoader {
     private static final Logger log = LoggerFactory.getLogger(MetadataLoader.class);
+    /** Raw bytes of the tree answer held in memory for the build. */
+    static final long MAX_HELD_BYTES = 32L * 1024 * 1024;
 
     /** Streams every directory and chunk-list object of a snapshot; {@link ServerClient#tree} in production. */
     @FunctionalInterface
@@ -37,20 +42,37 @@ final class MetadataLoader {
         } catch (NotCachedException e) {
             log.debug("metadata of snapshot {} is not all cached ({}); fetching its tree", snapshot.id(), e.getMessage());
         }
-        trees.fetch(snapshot.id(), this::insert);
-        return SnapshotTree.build(snapshot, disk);
+        // What the answer brought, verified on insert, is built from memory up to a bound, not read
+        // back from disk and hashed again; past the bound (a huge tree) the heap matters more.
+        Map<Digest, byte[]> held = new HashMap<>();
+        long[] heldBytes = {0};
+        trees.fetch(snapshot.id(), item -> {
+            byte[] raw = insert(item);
+            if (raw != null && heldBytes[0] + raw.length <= MAX_HELD_BYTES) {
+                held.put(item.digest(), raw);
+                heldBytes[0] += raw.length;
+            }
+        });
+        return SnapshotTree.build(snapshot, digest -> {
+            byte[] raw = held.remove(digest);
+            return raw != null ? raw : disk.get(digest);
+        });
     }
 
-    private void insert(BatchStream.Item item) throws IOException {
+    /** Verifies and stores one object of the tree answer; returns its bytes, or null when it was dropped. */
+    private byte[] insert(BatchStream.Item item) throws IOException {
         if (item.missing()) {
             log.warn("the tree answer lacks object {}; it will be asked for on its own", item.digest().hex());
-            return;
+            return null;
         }
         try {
-            disk.put(item.digest(), Compression.decompress(item.frame()));
+            byte[] raw = Compression.decompress(item.frame());
+            disk.put(item.digest(), raw);
+            return raw;
         } catch (ProtocolException e) {
             // A bad item is dropped, not fatal: the build that follows fetches it again, verified.
             log.warn("dropped tree object {}: {}", item.digest().hex(), e.getMessage());
+            return null;
         }
     }
 }
