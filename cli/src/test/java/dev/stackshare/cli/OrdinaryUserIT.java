@@ -288,6 +288,7 @@ class OrdinaryUserIT {
             assertTrue(other.err().contains("Permission denied"), "A cannot read B's mount either: " + other);
             Sh.Result unmountOthers = sh(b, Map.of(), "fusermount -u " + mntA);
             assertNotEquals(0, unmountOthers.exit(), unmountOthers.toString());
+            assertOneLineError(ss(b, Map.of(), "unmount", mntA.toString()), "is a mount of user stackshare-a");
             assertTrue(mountInfo(mntA).isPresent(), "B cannot unmount A's mount");
 
             // A's cache: its home is open (0755), the cache dir itself keeps B out

@@ -32,6 +32,7 @@ public final class Mounts {
             throw new ClientException(ClientException.NOT_MOUNTED, path + " is not a stackshare mount (it is "
                     + mount.type() + " from " + mount.source() + "); refusing to unmount it");
         }
+        checkOwnMount(path, mount);
         if (isStale(path)) {
             cleanStale(path);
             return;
@@ -51,6 +52,35 @@ public final class Mounts {
         }
         throw new ClientException(ClientException.UNMOUNT_FAILED, "cannot unmount " + path + ": "
                 + (result.ok() ? "it is still mounted" : result.firstLine()));
+    }
+
+    /**
+     * Another user's mount cannot be unmounted by this one (fusermount would say it is "not found
+     * in /etc/mtab"): say whose it is instead. Root may unmount any.
+     */
+    private static void checkOwnMount(Path path, MountTable.Mount mount) throws IOException {
+        long me = ProcessCredentials.current().uid();
+        for (String option : mount.options().split(",")) {
+            if (option.startsWith("user_id=") && me != 0) {
+                String owner = option.substring("user_id=".length());
+                if (!owner.equals(Long.toString(me))) {
+                    throw new ClientException(ClientException.UNMOUNT_FAILED, path + " is a mount of " + userName(owner)
+                            + "; only they (or root) can unmount it");
+                }
+            }
+        }
+    }
+
+    private static String userName(String uid) {
+        try {
+            Command.Result id = Command.run("id", "-nu", uid);
+            if (id.ok() && !id.firstLine().isEmpty()) {
+                return "user " + id.firstLine();
+            }
+        } catch (IOException e) {
+            // the number says it too
+        }
+        return "user id " + uid;
     }
 
     /** Whether anything is mounted on exactly this path. */
