@@ -29,6 +29,28 @@ sealed interface ApiRequest {
     record GetView(String name) implements ApiRequest {
     }
 
+    record GetTrace(String id) implements ApiRequest {
+    }
+
+    /** A job's trace for the snapshot: hex digests one a line, parsed on a blocking thread. */
+    final class PutTrace implements ApiRequest {
+        private final String id;
+        private final byte[] body;
+
+        PutTrace(String id, byte[] body) {
+            this.id = id;
+            this.body = body;
+        }
+
+        String id() {
+            return id;
+        }
+
+        byte[] body() {
+            return body;
+        }
+    }
+
     final class Publish implements ApiRequest {
         private final byte[] body;
 

@@ -55,6 +55,29 @@ final class ApiService {
             catalog.used(s.id());
             return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", IMMUTABLE),
                     new TreeObjects(store, s.tree(), s.chunkSize()));
+        } else if (request instanceof ApiRequest.GetTrace r) {
+            snapshot(r.id());
+            List<Digest> trace = snapshots.trace(r.id());
+            if (trace.isEmpty()) {
+                throw ApiError.notFound("no-trace", "no trace was published for snapshot " + r.id()
+                        + "; mount it with --record-trace and run the job once");
+            }
+            StringBuilder text = new StringBuilder(trace.size() * 65);
+            trace.forEach(d -> text.append(d.hex()).append('\n'));
+            // A trace grows as jobs publish theirs: a shared cache must not keep an old one.
+            return new Answer.Full(200, "text/plain", text.toString().getBytes(StandardCharsets.US_ASCII),
+                    Map.of("Cache-Control", NO_STORE));
+        } else if (request instanceof ApiRequest.PutTrace r) {
+            snapshot(r.id());
+            List<Digest> read = digests(r.body());
+            for (Digest d : read) {
+                if (!lookup.knows(d)) {
+                    throw ApiError.badRequest("unknown-object", "the trace names object " + d.hex()
+                            + ", which no published snapshot has");
+                }
+            }
+            int size = snapshots.addTrace(r.id(), read, BatchStream.MAX_BATCH_DIGESTS);
+            return json(200, Map.of("snapshot", r.id(), "objects", size), NO_STORE);
         } else if (request instanceof ApiRequest.GetView r) {
             Snapshot s = snapshots.view(r.name()).orElseThrow(() -> ApiError.notFound("unknown-view",
                     "no snapshot in view " + r.name() + " yet; publish one first"));
@@ -92,6 +115,12 @@ final class ApiService {
 
     private Answer batch(byte[] body) throws ApiError {
         counters.batchRequests.increment();
+        return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", NO_STORE),
+                new BatchItems(digests(body), lookup, counters));
+    }
+
+    /** Hex digests one a line, at most {@link BatchStream#MAX_BATCH_DIGESTS}: a batch or a trace. */
+    private static List<Digest> digests(byte[] body) throws ApiError {
         List<Digest> digests = new ArrayList<>();
         String text = new String(body, StandardCharsets.US_ASCII);
         int line = 0;
@@ -111,8 +140,7 @@ final class ApiService {
                 throw ApiError.badRequest("bad-digest", "line " + line + ": " + e.getMessage());
             }
         }
-        return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", NO_STORE),
-                new BatchItems(digests, lookup, counters));
+        return digests;
     }
 
     private Snapshot snapshot(String id) throws ApiError {

@@ -1,6 +1,7 @@
 package dev.stackshare.server;
 
 import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Json;
 import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private static final String SUFFIX = ".json";
+    /** {@code ID.trace}: the objects recorded jobs read from snapshot ID, hex digests one a line, first reads first. */
+    private static final String TRACE_SUFFIX = ".trace";
     /** Newest last; ties (one clock tick) go to the later publish. */
     private static final Comparator<Snapshot> AGE = Comparator.comparing(Snapshot::createdAt);
 
@@ -87,6 +91,7 @@ final class SnapshotStore {
             return;
         }
         Files.deleteIfExists(snapshotsDir.resolve(id + SUFFIX));
+        Files.deleteIfExists(snapshotsDir.resolve(id + TRACE_SUFFIX));
         newestByView.remove(gone.view());
         newest = null;
         all().forEach(this::remember);
@@ -96,6 +101,43 @@ final class SnapshotStore {
         } else {
             AtomicFiles.write(viewsDir.resolve(head.view()), (head.id() + "\n").getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /** The published trace of a snapshot, empty when none was published. */
+    List<Digest> trace(String id) throws IOException {
+        Path file = snapshotsDir.resolve(id + TRACE_SUFFIX);
+        if (!byId.containsKey(id) || !Files.exists(file)) {
+            return List.of();
+        }
+        List<Digest> digests = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+                try {
+                    digests.add(Digest.parse(line.strip()));
+                } catch (ProtocolException e) {
+                    throw new IOException("trace " + file + " is corrupt: " + e.getMessage(), e);
+                }
+            }
+        }
+        return digests;
+    }
+
+    /**
+     * Adds what a job read to the snapshot's trace: what earlier jobs read keeps its place, new
+     * objects follow, at most {@code limit} in all. Returns the length of the trace now.
+     */
+    synchronized int addTrace(String id, List<Digest> read, int limit) throws IOException {
+        LinkedHashSet<Digest> merged = new LinkedHashSet<>(trace(id));
+        for (Digest d : read) {
+            if (merged.size() >= limit) {
+                break;
+            }
+            merged.add(d);
+        }
+        StringBuilder text = new StringBuilder(merged.size() * 65);
+        merged.forEach(d -> text.append(d.hex()).append('\n'));
+        AtomicFiles.write(snapshotsDir.resolve(id + TRACE_SUFFIX), text.toString().getBytes(StandardCharsets.US_ASCII));
+        return merged.size();
     }
 
     Optional<Snapshot> get(String id) {

@@ -23,6 +23,11 @@ class RouterTest {
         assertEquals(new ApiRequest.GetView("my-view.2"), Router.route("GET", "/v1/views/my-view.2?x=1", NONE, null));
         assertInstanceOf(ApiRequest.Publish.class, Router.route("POST", "/v1/snapshots", NONE, null));
         assertEquals(new ApiRequest.Stats(), Router.route("GET", "/v1/stats", NONE, null));
+        assertEquals(new ApiRequest.GetTrace("0123456789abcdef"), Router.route("GET", "/v1/snapshots/0123456789abcdef/trace", NONE, null));
+        ApiRequest.PutTrace put = (ApiRequest.PutTrace) Router.route("PUT", "/v1/snapshots/0123456789abcdef/trace", NONE, null);
+        assertEquals("0123456789abcdef", put.id());
+        assertEquals(405, assertThrows(ApiError.class,
+                () -> Router.route("POST", "/v1/snapshots/0123456789abcdef/trace", NONE, null)).status());
     }
 
     @ParameterizedTest

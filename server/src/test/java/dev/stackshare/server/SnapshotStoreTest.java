@@ -64,4 +64,23 @@ class SnapshotStoreTest {
         assertEquals(1, again.size());
         assertTrue(again.contains("000000000000000a"));
     }
+
+    @Test
+    void aTraceGrowsByWhatLaterJobsReadKeepsItsOrderSurvivesARestartAndGoesWithItsSnapshot() throws IOException {
+        Digest a = Digest.of(new byte[] {1});
+        Digest b = Digest.of(new byte[] {2});
+        Digest c = Digest.of(new byte[] {3});
+        SnapshotStore store = open();
+        store.add(snapshot("000000000000000a", "default", 10));
+        assertEquals(List.of(), store.trace("000000000000000a"));
+
+        assertEquals(2, store.addTrace("000000000000000a", List.of(b, a), 10));
+        assertEquals(3, store.addTrace("000000000000000a", List.of(c, a, b), 10));
+        assertEquals(List.of(b, a, c), open().trace("000000000000000a"));
+        assertEquals(3, store.addTrace("000000000000000a", List.of(Digest.of(new byte[] {4})), 3), "at its limit");
+
+        store.remove("000000000000000a");
+        assertEquals(List.of(), store.trace("000000000000000a"));
+        assertTrue(Files.notExists(tmp.resolve("snapshots/000000000000000a.trace")));
+    }
 }
