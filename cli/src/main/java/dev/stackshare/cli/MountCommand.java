@@ -25,9 +25,14 @@ import picocli.CommandLine.Spec;
             "Only metadata is fetched at mount; file content is fetched when read, verified",
             "against its digest, and kept in the on-disk cache for the next mount on the node.",
             "A stale mount left by a killed client on MOUNTPOINT is cleaned up first.",
+            "",
+            "Start-up: the first open in a directory fetches that directory's small files in one",
+            "request. With --record-trace the mount notes which objects the job reads and, at",
+            "unmount, publishes that trace for the snapshot; every later mount of the snapshot",
+            "(on any node) fetches the traced objects in one request while the job starts.",
         })
 final class MountCommand implements Callable<Integer> {
-    static final long DEFAULT_MEMORY_CACHE_MB = 256;
+    static final long DEFAULT_MEMORY_CACHE_MB = MountOptions.DEFAULT_MEMORY_CACHE_BYTES >> 20;
 
     @Spec
     CommandSpec spec;
@@ -42,6 +47,20 @@ final class MountCommand implements Callable<Integer> {
             description = "Bytes of objects kept in memory (default: ${DEFAULT-VALUE} MB).")
     long memoryCacheMb;
 
+    @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "10G",
+            description = "Bound of the node's disk cache, e.g. 500M, 20G (default: ${DEFAULT-VALUE}); past it the least "
+                    + "recently used objects are deleted. A soft bound: mounts inserting at once may pass it briefly.")
+    String cacheSize;
+
+    @Option(names = "--record-trace",
+            description = "Record which objects the job reads and publish that trace for the snapshot at unmount, "
+                    + "so later mounts of it fetch them up front.")
+    boolean recordTrace;
+
+    @Option(names = "--no-trace-prefetch",
+            description = "Do not fetch the snapshot's published trace at mount.")
+    boolean noTracePrefetch;
+
     @Option(names = "--foreground",
             description = "Stay in the foreground and keep the filesystem in this process until it is unmounted or the process is stopped.")
     boolean foreground;
@@ -54,7 +73,7 @@ final class MountCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         MountOptions options = options();
         if (!foreground) {
-            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb);
+            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize);
             PrintWriter out = spec.commandLine().getOut();
             out.println("mounted " + result.snapshotId() + " at " + options.mountpoint()
                     + " (process " + result.pid() + ", log " + result.log() + ")");
@@ -82,7 +101,9 @@ final class MountCommand implements Callable<Integer> {
         if (memoryCacheMb < 1) {
             throw new UserError("--memory-cache-mb must be at least 1, got " + memoryCacheMb);
         }
+        long cacheBytes = Sizes.parse("--cache-size", cacheSize);
         return new MountOptions(serverOptions.url(), serverOptions.token(), serverOptions.snapshot,
-                serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024);
+                serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024)
+                .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch);
     }
 }
