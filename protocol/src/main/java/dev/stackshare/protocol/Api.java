@@ -9,7 +9,8 @@ package dev.stackshare.protocol;
  * GET  /v1/snapshots/{id}          the {@link Snapshot} record (JSON)
  * GET  /v1/snapshots/{id}/tree     every directory object of the snapshot, as a {@link BatchStream}
  * GET  /v1/views/{name}            {@link ViewAnswer} (JSON, never cached); "latest" is the newest snapshot
- * POST /v1/snapshots               publish the server's roots now; answer: the new {@link Snapshot}
+ * POST /v1/snapshots               publish the server's roots now; answer: the new {@link Snapshot};
+ *                                  with "Accept: application/x-ndjson" a stream of {@link PublishEvent} lines
  * GET  /v1/stats                   {@link ServerStats} (JSON): counters, for tests and status
  * </pre>
  * Errors are JSON {@link ErrorBody} with a stable code.
@@ -26,6 +27,14 @@ public final class Api {
     public static final String BEARER = "Bearer ";
     public static final String OBJECT_CONTENT_TYPE = "application/zstd";
     public static final String BATCH_CONTENT_TYPE = "application/x-stackshare-batch";
+    /**
+     * Ask for this type ({@code Accept}) on {@code POST /v1/snapshots} to follow a publish: the
+     * answer is then newline-delimited JSON, one {@link PublishEvent} a line, a progress line
+     * about every {@link #PROGRESS_INTERVAL_MS} ms and last the snapshot or the error. The status
+     * is 200 once the publish has started, so a failure after that is told by the error line.
+     */
+    public static final String EVENTS_CONTENT_TYPE = "application/x-ndjson";
+    public static final int PROGRESS_INTERVAL_MS = 200;
     /** Largest request body the server reads (a batch of {@link BatchStream#MAX_BATCH_DIGESTS} digests). */
     public static final int MAX_REQUEST_BODY = BatchStream.MAX_BATCH_DIGESTS * 65;
 
@@ -38,6 +47,21 @@ public final class Api {
 
     /** Body of every error answer; {@code code} is stable, {@code message} is for a person. */
     public record ErrorBody(String code, String message) {
+    }
+
+    /**
+     * How far a publish has got. Files are {@code seen} when the walk stats them, {@code toHash}
+     * when the index cannot vouch for them and they must be read, {@code hashed} once read;
+     * {@code frozen} counts new objects written to the store (compressed bytes). {@code walked}
+     * says every root has been listed, so the {@code toHash} totals are final.
+     */
+    public record PublishProgress(boolean walked, long filesSeen, long bytesSeen, long filesToHash,
+                                  long bytesToHash, long filesHashed, long bytesHashed, long objectsFrozen,
+                                  long bytesFrozen, long elapsedMillis) {
+    }
+
+    /** One line of a followed publish: exactly one of the three is set. */
+    public record PublishEvent(PublishProgress progress, Snapshot snapshot, ErrorBody error) {
     }
 
     /** Counters the server keeps since it started. */

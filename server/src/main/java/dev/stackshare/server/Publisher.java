@@ -36,11 +36,21 @@ final class Publisher {
     private final Clock clock;
     private final Random nonces;
     private final Map<String, String> environment;
+    private final Path indexFile;
+    private final PublishIndex.Clock fsClock;
     private final ReentrantLock lock = new ReentrantLock();
     private long counter;
+    /** What the last publish (or the index file, at start) knows; replaced after each publish. */
+    private PublishIndex index;
 
+    /**
+     * @param indexFile where the index persists between runs ({@link PublishIndex}); null keeps it
+     *                  in memory only
+     * @param fsClock   the file system's time, to stamp each index
+     */
     Publisher(RootSet roots, TreeScanner scanner, FrozenStore store, StableLocations stable, SnapshotStore snapshots,
-              int chunkSize, Clock clock, Random nonces, Map<String, String> environment) {
+              int chunkSize, Clock clock, Random nonces, Map<String, String> environment, Path indexFile,
+              PublishIndex.Clock fsClock) {
         this.roots = roots;
         this.scanner = scanner;
         this.store = store;
@@ -50,6 +60,16 @@ final class Publisher {
         this.clock = clock;
         this.nonces = nonces;
         this.environment = Map.copyOf(environment);
+        this.indexFile = indexFile;
+        this.fsClock = fsClock;
+        this.index = indexFile == null ? PublishIndex.empty(chunkSize) : PublishIndex.load(indexFile, chunkSize);
+    }
+
+    /** No index file; the index is stamped by the wall clock. */
+    Publisher(RootSet roots, TreeScanner scanner, FrozenStore store, StableLocations stable, SnapshotStore snapshots,
+              int chunkSize, Clock clock, Random nonces, Map<String, String> environment) {
+        this(roots, scanner, store, stable, snapshots, chunkSize, clock, nonces, environment, null,
+                () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
     }
 
     static void checkView(String view) throws ServerException {
@@ -64,41 +84,90 @@ final class Publisher {
     }
 
     Snapshot publish(String view) throws IOException {
+        return publish(view, new PublishProgress());
+    }
+
+    /** Publishes, counting into {@code progress}, which others may read meanwhile. */
+    Snapshot publish(String view, PublishProgress progress) throws IOException {
         checkView(view);
         lock.lock();
         try {
-            return publishLocked(view);
+            return publishLocked(view, progress);
         } finally {
             lock.unlock();
         }
     }
 
-    private Snapshot publishLocked(String view) throws IOException {
+    /** How many files the index knows; for tests and the log. */
+    int indexSize() {
+        lock.lock();
+        try {
+            return index.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Snapshot publishLocked(String view, PublishProgress progress) throws IOException {
         long start = System.nanoTime();
+        // Taken before any file is read: a file written after this has an mtime of at least this.
+        long stamp = fsClock.nowNanos();
+        List<Path> paths = roots.paths();
+        List<Path> reals = new ArrayList<>();
+        List<RootKind> kinds = new ArrayList<>();
+        for (Path root : paths) {
+            RootSet.checkStillThere(root);
+            Path real = root.toRealPath();
+            reals.add(real);
+            // A git working tree is being edited: copy its content now. Anything else is read in place.
+            kinds.add(Files.exists(real.resolve(TreeScanner.GIT), LinkOption.NOFOLLOW_LINKS)
+                    ? RootKind.LIVE : RootKind.STABLE);
+        }
+        progress.expectRoots(paths.size());
+        TreeScanner.Context context = new TreeScanner.Context(index, progress);
+        // Every root is walked at once; the pools interleave their work.
+        List<TreeScanner.Pending> pending = new ArrayList<>();
+        List<TreeScanner.RootScan> scans = new ArrayList<>();
+        try {
+            for (int i = 0; i < paths.size(); i++) {
+                pending.add(scanner.start(reals.get(i), kinds.get(i), context));
+            }
+            for (TreeScanner.Pending p : pending) {
+                scans.add(p.finish());
+            }
+        } finally {
+            if (scans.size() < pending.size()) {
+                pending.forEach(TreeScanner.Pending::cancel);
+            }
+        }
+
         List<Snapshot.Root> records = new ArrayList<>();
         List<SyntheticTree.Placed> placed = new ArrayList<>();
         List<Runnable> commits = new ArrayList<>();
+        List<PublishIndex.Entry> found = new ArrayList<>();
         long files = 0;
         long bytes = 0;
         long newObjects = 0;
         long newBytes = 0;
         long skipped = 0;
-        for (Path root : roots.paths()) {
-            RootSet.checkStillThere(root);
-            Path real = root.toRealPath();
-            // A git working tree is being edited: copy its content now. Anything else is read in place.
-            RootKind kind = Files.exists(real.resolve(TreeScanner.GIT), LinkOption.NOFOLLOW_LINKS)
-                    ? RootKind.LIVE : RootKind.STABLE;
-            TreeScanner.RootScan scan = scanner.scan(real, kind);
-            records.add(new Snapshot.Root(root.toString(), kind, scan.tree(), scan.files(), scan.bytes()));
+        long hashedFiles = 0;
+        long hashedBytes = 0;
+        for (int i = 0; i < paths.size(); i++) {
+            Path root = paths.get(i);
+            Path real = reals.get(i);
+            TreeScanner.RootScan scan = scans.get(i);
+            records.add(new Snapshot.Root(root.toString(), kinds.get(i), scan.tree(), scan.files(), scan.bytes()));
             placed.add(new SyntheticTree.Placed(root, scan.tree()));
             commits.add(() -> scan.stableFiles().forEach(
                     f -> stable.addFile(f.path(), real, f.size(), chunkSize, f.chunks())));
+            found.addAll(scan.indexEntries());
             files += scan.files();
             bytes += scan.bytes();
             newObjects += scan.newObjects();
             newBytes += scan.newBytes();
             skipped += scan.skipped();
+            hashedFiles += scan.hashedFiles();
+            hashedBytes += scan.hashedBytes();
         }
         Digest tree = SyntheticTree.build(placed, store);
         // Stable chunks become servable only now, with every object of the snapshot in place.
@@ -106,13 +175,35 @@ final class Publisher {
         Instant createdAt = clock.instant();
         Snapshot snapshot = new Snapshot(newId(tree, createdAt, view), view, createdAt, chunkSize, tree, records, environment);
         snapshots.add(snapshot);
+        updateIndex(found, stamp);
         long live = records.stream().filter(r -> r.kind() == RootKind.LIVE).count();
-        LOG.info("published snapshot {} (view {}): {} roots ({} live, {} stable), {} files, {} bytes, {} new objects "
-                        + "frozen ({} bytes compressed){}, {} ms", snapshot.id(), view, records.size(), live,
-                records.size() - live, files, bytes, newObjects, newBytes,
+        LOG.info("published snapshot {} (view {}): {} roots ({} live, {} stable), {} files, {} bytes ({} files, {} bytes read, "
+                        + "the rest known from the index); {} new objects frozen ({} bytes compressed){}, "
+                        + "{} ms", snapshot.id(), view, records.size(), live, records.size() - live, files, bytes,
+                hashedFiles, hashedBytes, newObjects, newBytes,
                 skipped > 0 ? ", " + skipped + " entries left out (see warnings)" : "",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         return snapshot;
+    }
+
+    /**
+     * The index of this publish replaces the last one, and is written to disk unless nothing
+     * changed (then the old one, and its older stamp, still hold for every entry). A failed write
+     * costs the next server start some reading, never a wrong digest.
+     */
+    private void updateIndex(List<PublishIndex.Entry> found, long stamp) {
+        if (index.sameAs(found)) {
+            return;
+        }
+        index = PublishIndex.of(chunkSize, stamp, found);
+        if (indexFile != null) {
+            try {
+                index.save(indexFile);
+            } catch (IOException e) {
+                LOG.warn("cannot write the publish index {} ({}); the next server start reads every file again",
+                        indexFile, e.toString());
+            }
+        }
     }
 
     /** Tree, time, view and a counter plus a random nonce: two publishes in the same instant still differ. */

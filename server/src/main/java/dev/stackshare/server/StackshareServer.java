@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class StackshareServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StackshareServer.class);
+    /** The publish index in the state dir ({@link PublishIndex}). */
+    static final String INDEX_FILE = "index";
+    private static final long FIRST_PUBLISH_LOG_SECONDS = 3;
 
     private final StateDir state;
     private final FileLock lock;
@@ -89,18 +94,26 @@ public final class StackshareServer implements AutoCloseable {
             int cpus = Runtime.getRuntime().availableProcessors();
             ExecutorService hashing = Executors.newFixedThreadPool(cpus, threads("stackshare-hash"));
             resources.add(() -> stop(hashing));
+            // lstat-bound: its own threads, so the walk (and with it the progress totals) never queues behind reads.
+            ExecutorService walking = Executors.newFixedThreadPool(cpus, threads("stackshare-walk"));
+            resources.add(() -> stop(walking));
             ExecutorService blocking = Executors.newFixedThreadPool(Math.max(4, 2 * cpus), threads("stackshare-io"));
             resources.add(() -> stop(blocking));
 
             TreeScanner scanner = new TreeScanner(new FileHasher(chunkSize, FileHasher.ReadListener.NONE), store,
-                    hashing, Set.of(state.path().toRealPath()), Excludes.of(config.excludes()));
+                    walking, hashing, Set.of(state.path().toRealPath()), Excludes.of(config.excludes()));
             Publisher publisher = new Publisher(roots, scanner, store, stable, snapshots, chunkSize, Clock.systemUTC(),
-                    new SecureRandom(), config.environment());
-            Snapshot first = publisher.publish(config.view());
+                    new SecureRandom(), config.environment(), state.path().resolve(INDEX_FILE),
+                    PublishIndex.Clock.fileSystem(state.path()));
+            Snapshot first = firstPublish(publisher, config.view());
 
             Counters counters = new Counters();
+            ReentrantLock storeLock = new ReentrantLock();
+            SnapshotUsage usage = SnapshotUsage.open(state.path().resolve("usage"), Clock.systemUTC());
+            SnapshotCatalog catalog = new SnapshotCatalog(snapshots, store, usage,
+                    new GarbageCollector(snapshots, store, stable, usage, storeLock, Clock.systemUTC()));
             ApiService service = new ApiService(new ObjectLookup(store, stable), store, snapshots, publisher,
-                    config.view(), counters);
+                    config.view(), counters, catalog, storeLock);
             HttpServerBootstrap http = HttpServerBootstrap.bind(config.listen(),
                     new ApiInitializer(token, service, blocking, counters));
             resources.add(http);
@@ -115,6 +128,19 @@ public final class StackshareServer implements AutoCloseable {
             closeAll(resources);
             lock.channel().close();
             throw e;
+        }
+    }
+
+    /** The first publish can take minutes on a big stack with no index yet: say how far it got, every few seconds. */
+    private static Snapshot firstPublish(Publisher publisher, String view) throws IOException {
+        PublishProgress progress = new PublishProgress();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads("stackshare-progress"));
+        try {
+            timer.scheduleAtFixedRate(() -> LOG.info("publishing: {}", ProgressText.line(progress.snapshot())),
+                    FIRST_PUBLISH_LOG_SECONDS, FIRST_PUBLISH_LOG_SECONDS, TimeUnit.SECONDS);
+            return publisher.publish(view, progress);
+        } finally {
+            timer.shutdownNow();
         }
     }
 

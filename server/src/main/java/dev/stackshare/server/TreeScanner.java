@@ -17,12 +17,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * Turns one root into a Merkle tree of directory objects. Symlinks are recorded, never followed;
  * sockets, fifos, devices and every entry named {@code .git} are left out.
  *
- * <p>One thread walks (the walk is bound by {@code lstat}); files are hashed on the pool. The
- * walk only submits, and directories are built after it from the finished futures, so pool
- * tasks never wait on each other, and the output depends on the bytes only, never on timing.
+ * <p>Directories are listed and stat'ed in parallel on the walk pool, one task per directory
+ * (the walk is bound by {@code lstat}, which scales across cores). A regular file whose stat the
+ * {@link PublishIndex} vouches for takes its digests from there; every other file is read and
+ * hashed by a task on the hash pool. No task ever waits for another: each one only adds work and
+ * fills its own slots, a counter tells when the last one is done, and the directory objects are
+ * then built bottom-up on the caller's thread. So the output depends on the bytes only, never on
+ * timing, and a small pool cannot deadlock.
  */
 final class TreeScanner {
     private static final Logger LOG = LoggerFactory.getLogger(TreeScanner.class);
@@ -40,7 +47,8 @@ final class TreeScanner {
 
     private final FileHasher hasher;
     private final FrozenStore store;
-    private final ExecutorService pool;
+    private final Executor walkPool;
+    private final Executor hashPool;
     private final Set<Path> excluded;
     private final Excludes excludes;
 
@@ -48,72 +56,207 @@ final class TreeScanner {
      * @param excluded real paths never scanned: the server's own state dir when it lies in a root
      * @param excludes what the user asked to leave out
      */
-    TreeScanner(FileHasher hasher, FrozenStore store, ExecutorService pool, Set<Path> excluded, Excludes excludes) {
+    TreeScanner(FileHasher hasher, FrozenStore store, Executor walkPool, Executor hashPool, Set<Path> excluded,
+                Excludes excludes) {
         this.hasher = hasher;
         this.store = store;
-        this.pool = pool;
+        this.walkPool = walkPool;
+        this.hashPool = hashPool;
         this.excluded = Set.copyOf(excluded);
         this.excludes = excludes;
+    }
+
+    /** One pool for walking and hashing: fine, since no task waits for another. */
+    TreeScanner(FileHasher hasher, FrozenStore store, Executor pool, Set<Path> excluded, Excludes excludes) {
+        this(hasher, store, pool, pool, excluded, excludes);
+    }
+
+    int chunkSize() {
+        return hasher.chunkSize();
     }
 
     /** A file of a stable root: where its chunks live until a later publish replaces them. */
     record StableFile(Path path, long size, List<Digest> chunks) {
     }
 
-    /** The result of scanning one root. */
+    /**
+     * The result of scanning one root. {@code hashedFiles}/{@code hashedBytes} are what was read
+     * (the rest came from the index); {@code indexEntries} are every regular file, for the next index.
+     */
     record RootScan(Digest tree, long files, long bytes, long newObjects, long newBytes, long skipped,
-                    List<StableFile> stableFiles) {
+                    long hashedFiles, long hashedBytes, List<StableFile> stableFiles,
+                    List<PublishIndex.Entry> indexEntries) {
         RootScan {
             stableFiles = List.copyOf(stableFiles);
+            indexEntries = List.copyOf(indexEntries);
         }
+    }
+
+    /** What a scan consults (the last index) and reports to (the publish's progress). */
+    record Context(PublishIndex index, PublishProgress progress) {
+    }
+
+    /** Scans with no index (every file is read) and no one watching. */
+    RootScan scan(Path rootReal, RootKind kind) throws IOException {
+        PublishProgress progress = new PublishProgress();
+        progress.expectRoots(1);
+        return scan(rootReal, kind, new Context(PublishIndex.empty(chunkSize()), progress));
+    }
+
+    RootScan scan(Path rootReal, RootKind kind, Context context) throws IOException {
+        return start(rootReal, kind, context).finish();
     }
 
     /**
-     * Scans the root at its real path. For a LIVE root every chunk is copied into the frozen
-     * store; for a STABLE root only the places of its chunks are returned. Directory objects and
-     * chunk lists always go to the frozen store.
+     * Starts scanning the root at its real path and returns at once. For a LIVE root every chunk
+     * is (or already was) in the frozen store when {@link Pending#finish} returns; for a STABLE
+     * root only the places of its chunks are returned. Directory objects and chunk lists always
+     * go to the frozen store.
      */
-    RootScan scan(Path rootReal, RootKind kind) throws IOException {
-        Scan scan = new Scan(kind);
-        try {
-            PendingDir top = walk(rootReal, scan, true);
-            Digest tree = finish(top, scan);
-            return new RootScan(tree, scan.files.get(), scan.bytes.get(), scan.newObjects.get(), scan.newBytes.get(),
-                    scan.skipped.get(), new ArrayList<>(scan.stableFiles));
-        } finally {
-            // On failure, leftover hashing of this scan must not go on into the next publish.
-            scan.futures.forEach(f -> f.cancel(false));
-        }
+    Pending start(Path rootReal, RootKind kind, Context context) {
+        Pending pending = new Pending(rootReal, kind, context);
+        pending.submit(true, () -> walk(pending, pending.top, true));
+        return pending;
     }
 
-    /** State of one scan, shared by the walking thread and the hashing tasks. */
-    private static final class Scan {
-        final RootKind kind;
-        final AtomicLong files = new AtomicLong();
-        final AtomicLong bytes = new AtomicLong();
-        final AtomicLong newObjects = new AtomicLong();
-        final AtomicLong newBytes = new AtomicLong();
-        final AtomicLong skipped = new AtomicLong();
-        final ConcurrentLinkedQueue<StableFile> stableFiles = new ConcurrentLinkedQueue<>();
-        final List<Future<?>> futures = new ArrayList<>();
+    /** A scan in flight: its counters and the tree of directories found so far. */
+    final class Pending {
+        private final RootKind kind;
+        private final Context context;
+        private final DirNode top;
+        /** Tasks submitted and not finished; the walk tasks among them. */
+        private final AtomicInteger outstanding = new AtomicInteger();
+        private final AtomicInteger walking = new AtomicInteger();
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private volatile boolean cancelled;
+        private final LongAdder files = new LongAdder();
+        private final LongAdder bytes = new LongAdder();
+        private final LongAdder newObjects = new LongAdder();
+        private final LongAdder newBytes = new LongAdder();
+        private final LongAdder skipped = new LongAdder();
+        private final LongAdder hashedFiles = new LongAdder();
+        private final LongAdder hashedBytes = new LongAdder();
+        private final ConcurrentLinkedQueue<StableFile> stableFiles = new ConcurrentLinkedQueue<>();
 
-        Scan(RootKind kind) {
+        private Pending(Path rootReal, RootKind kind, Context context) {
             this.kind = kind;
+            this.context = context;
+            this.top = new DirNode(rootReal);
+        }
+
+        /** Waits for every task, then builds the directory objects. */
+        RootScan finish() throws IOException {
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                cancel();
+                Thread.currentThread().interrupt();
+                throw new ServerException("publish was interrupted", e);
+            }
+            Throwable t = failure.get();
+            if (t != null) {
+                throw rethrow(t);
+            }
+            List<PublishIndex.Entry> indexEntries = new ArrayList<>();
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            Digest tree;
+            try {
+                tree = build(top, this, indexEntries, writes);
+            } finally {
+                awaitAll(writes);
+            }
+            return new RootScan(tree, files.sum(), bytes.sum(), newObjects.sum(), newBytes.sum(), skipped.sum(),
+                    hashedFiles.sum(), hashedBytes.sum(), new ArrayList<>(stableFiles), indexEntries);
+        }
+
+        /** Tasks not yet started do nothing; the scan then fails. */
+        void cancel() {
+            cancelled = true;
+        }
+
+        private void submit(boolean walk, IoTask task) {
+            Executor pool = walk ? walkPool : hashPool;
+            outstanding.incrementAndGet();
+            if (walk) {
+                walking.incrementAndGet();
+            }
+            Runnable run = () -> {
+                try {
+                    if (!cancelled && failure.get() == null) {
+                        task.run();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finishOne(walk);
+                }
+            };
+            try {
+                pool.execute(run);
+            } catch (RejectedExecutionException e) {
+                failure.compareAndSet(null, new ServerException("publish was cancelled: the server is stopping", e));
+                finishOne(walk);
+            }
+        }
+
+        private void finishOne(boolean walk) {
+            if (walk && walking.decrementAndGet() == 0) {
+                context.progress().rootWalked();
+            }
+            if (outstanding.decrementAndGet() == 0) {
+                done.countDown();
+            }
+        }
+
+        private void countNew(long written) {
+            if (written > 0) {
+                newObjects.increment();
+                newBytes.add(written);
+                context.progress().objectsFrozen.increment();
+                context.progress().bytesFrozen.add(written);
+            }
+        }
+
+        private void skip(Path path, String why) {
+            skipped.increment();
+            LOG.warn("left {} out of the snapshot: {}", path, why);
         }
     }
 
-    /** A directory whose files may still be hashing. */
-    private static final class PendingDir {
+    @FunctionalInterface
+    private interface IoTask {
+        void run() throws IOException;
+    }
+
+    /**
+     * One directory. Its lists are filled by its own walk task; a {@link FileSlot} is filled by
+     * its hash task. Everything is read only after the scan's last task is done.
+     */
+    private static final class DirNode {
+        final Path path;
         final List<Entry> ready = new ArrayList<>();
-        final List<Future<Entry.File>> files = new ArrayList<>();
-        final List<PendingSub> dirs = new ArrayList<>();
+        final List<PublishIndex.Entry> indexed = new ArrayList<>();
+        final List<FileSlot> hashing = new ArrayList<>();
+        final List<SubDir> dirs = new ArrayList<>();
+        /** Set when the directory could not be listed (permission denied, deleted meanwhile). */
+        boolean leftOut;
+
+        DirNode(Path path) {
+            this.path = path;
+        }
     }
 
-    private record PendingSub(String name, FileStat stat, PendingDir dir) {
+    private static final class FileSlot {
+        Entry.File entry;
+        PublishIndex.Entry indexEntry;
     }
 
-    private PendingDir walk(Path dir, Scan scan, boolean isRoot) throws IOException {
-        PendingDir pending = new PendingDir();
+    private record SubDir(String name, FileStat stat, DirNode node) {
+    }
+
+    private void walk(Pending scan, DirNode node, boolean isRoot) throws IOException {
+        Path dir = node.path;
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             stream.forEach(children::add);
@@ -121,8 +264,17 @@ final class TreeScanner {
             if (isRoot) {
                 throw new ServerException("root " + dir + " cannot be read; fix its permissions or leave it out", e);
             }
-            throw e;
+            node.leftOut = true;
+            scan.skip(dir, "permission denied");
+            return;
+        } catch (NoSuchFileException e) {
+            if (isRoot) {
+                throw e;
+            }
+            node.leftOut = true; // deleted during the walk
+            return;
         }
+        PublishProgress progress = scan.context.progress();
         for (Path child : children) {
             String name = child.getFileName().toString();
             if (name.equals(GIT) || excludes.matches(child)) {
@@ -130,7 +282,7 @@ final class TreeScanner {
             }
             if (name.indexOf('\uFFFD') >= 0) {
                 // The JDK cannot name a file whose name is not UTF-8, so it could never be read back.
-                skip(scan, child, "its name is not valid UTF-8");
+                scan.skip(child, "its name is not valid UTF-8");
                 continue;
             }
             FileStat stat;
@@ -143,109 +295,161 @@ final class TreeScanner {
                 if (excluded.contains(child)) {
                     continue;
                 }
-                try {
-                    pending.dirs.add(new PendingSub(name, stat, walk(child, scan, false)));
-                } catch (AccessDeniedException e) {
-                    skip(scan, child, "permission denied");
-                } catch (NoSuchFileException e) {
-                    // deleted during the walk
-                }
+                DirNode sub = new DirNode(child);
+                node.dirs.add(new SubDir(name, stat, sub));
+                scan.submit(true, () -> walk(scan, sub, false));
             } else if (stat.isRegularFile()) {
-                Future<Entry.File> f = pool.submit(() -> hashFile(child, name, stat, scan));
-                scan.futures.add(f);
-                pending.files.add(f);
+                progress.filesSeen.increment();
+                progress.bytesSeen.add(stat.size());
+                String key = child.toString();
+                PublishIndex.Entry known = scan.context.index().lookup(key, stat);
+                if (known != null && (scan.kind == RootKind.STABLE || frozen(known))) {
+                    node.indexed.add(known);
+                    node.ready.add(new Entry.File(name, stat.mode(), stat.size(), stat.mtimeNanos(), known.content()));
+                    recordFile(scan, child, known.size(), known.chunks());
+                } else {
+                    progress.filesToHash.increment();
+                    progress.bytesToHash.add(stat.size());
+                    FileSlot slot = new FileSlot();
+                    node.hashing.add(slot);
+                    scan.submit(false, () -> hashFile(scan, slot, child, key, name, stat));
+                }
             } else if (stat.isSymlink()) {
                 try {
                     // Stored as written: relative, absolute and dangling targets alike.
                     String target = Files.readSymbolicLink(child).toString();
-                    pending.ready.add(new Entry.Symlink(name, stat.mtimeNanos(), target));
+                    node.ready.add(new Entry.Symlink(name, stat.mtimeNanos(), target));
                 } catch (NoSuchFileException e) {
                     // deleted since the listing
                 }
             }
             // Sockets, fifos and devices have no content to share.
         }
-        return pending;
     }
 
-    /** Null when the file vanished or could not be read. */
-    private Entry.File hashFile(Path file, String name, FileStat stat, Scan scan) throws IOException {
-        FileHasher.ChunkSink sink = scan.kind == RootKind.LIVE
-                ? (digest, buf, length) -> countNew(scan, store.put(digest, buf, 0, length))
+    /** Whether the frozen store still holds every object a live file of the index names. */
+    private boolean frozen(PublishIndex.Entry known) {
+        if (!store.contains(known.content())) {
+            return false;
+        }
+        if (known.chunks().size() > 1 || !known.chunks().get(0).equals(known.content())) {
+            for (Digest d : known.chunks()) {
+                if (!store.contains(d)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void recordFile(Pending scan, Path file, long size, List<Digest> chunks) {
+        if (scan.kind == RootKind.STABLE) {
+            scan.stableFiles.add(new StableFile(file, size, chunks));
+        }
+        scan.files.increment();
+        scan.bytes.add(size);
+    }
+
+    /** Leaves the slot empty when the file vanished or could not be read. */
+    private void hashFile(Pending scan, FileSlot slot, Path file, String key, String name, FileStat stat)
+            throws IOException {
+        PublishProgress progress = scan.context.progress();
+        FileHasher.ChunkSink freeze = scan.kind == RootKind.LIVE
+                ? (digest, buf, length) -> scan.countNew(store.put(digest, buf, 0, length))
                 : FileHasher.ChunkSink.IGNORE;
+        FileHasher.ChunkSink sink = (digest, buf, length) -> {
+            progress.bytesHashed.add(length);
+            freeze.accept(digest, buf, length);
+        };
         FileHasher.Hashed hashed;
         try {
             hashed = hasher.hash(file, stat, sink);
         } catch (NoSuchFileException e) {
-            return null;
+            return;
         } catch (AccessDeniedException e) {
-            skip(scan, file, "permission denied");
-            return null;
+            scan.skip(file, "permission denied");
+            return;
+        } finally {
+            progress.filesHashed.increment();
         }
         long size = hashed.stat().size();
         Digest content;
         if (Chunking.isChunked(size, hasher.chunkSize())) {
             byte[] list = new ChunkList(hashed.chunks()).encode();
             content = Digest.of(list);
-            countNew(scan, store.put(content, list));
+            scan.countNew(store.put(content, list));
         } else {
             content = hashed.chunks().get(0);
         }
-        if (scan.kind == RootKind.STABLE) {
-            scan.stableFiles.add(new StableFile(file, size, hashed.chunks()));
-        }
-        scan.files.incrementAndGet();
-        scan.bytes.addAndGet(size);
-        return new Entry.File(name, hashed.stat().mode(), size, hashed.stat().mtimeNanos(), content);
+        scan.hashedFiles.increment();
+        scan.hashedBytes.add(size);
+        recordFile(scan, file, size, hashed.chunks());
+        slot.indexEntry = PublishIndex.Entry.of(key, hashed.stat(), content, hashed.chunks());
+        slot.entry = new Entry.File(name, hashed.stat().mode(), size, hashed.stat().mtimeNanos(), content);
     }
 
-    private Digest finish(PendingDir pending, Scan scan) throws IOException {
-        List<Entry> entries = new ArrayList<>(pending.ready);
-        for (Future<Entry.File> f : pending.files) {
-            Entry.File file = join(f);
-            if (file != null) {
-                entries.add(file);
+    /**
+     * Encodes the directory and its subdirectories on this thread; the store writes (a temporary
+     * file and a rename each, the slow part on a first publish) go to the hash pool meanwhile.
+     */
+    private Digest build(DirNode node, Pending scan, List<PublishIndex.Entry> indexEntries,
+                         List<CompletableFuture<Void>> writes) throws IOException {
+        List<Entry> entries = new ArrayList<>(node.ready);
+        indexEntries.addAll(node.indexed);
+        for (FileSlot slot : node.hashing) {
+            if (slot.entry != null) {
+                entries.add(slot.entry);
+                indexEntries.add(slot.indexEntry);
             }
         }
-        for (PendingSub sub : pending.dirs) {
-            Digest tree = finish(sub.dir(), scan);
+        for (SubDir sub : node.dirs) {
+            if (sub.node().leftOut) {
+                continue;
+            }
+            Digest tree = build(sub.node(), scan, indexEntries, writes);
             entries.add(new Entry.Dir(sub.name(), sub.stat().mode(), sub.stat().size(), sub.stat().mtimeNanos(), tree));
         }
         byte[] encoded = DirectoryCodec.encode(new Directory(entries));
         Digest digest = Digest.of(encoded);
-        countNew(scan, store.put(digest, encoded));
+        try {
+            writes.add(CompletableFuture.runAsync(() -> {
+                try {
+                    scan.countNew(store.put(digest, encoded));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, hashPool));
+        } catch (RejectedExecutionException e) {
+            throw new ServerException("publish was cancelled: the server is stopping", e);
+        }
         return digest;
     }
 
-    private static Entry.File join(Future<Entry.File> f) throws IOException {
+    private static void awaitAll(List<CompletableFuture<Void>> writes) throws IOException {
         try {
-            return f.get();
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get();
         } catch (InterruptedException e) {
+            writes.forEach(w -> w.cancel(false));
             Thread.currentThread().interrupt();
             throw new ServerException("publish was interrupted", e);
-        } catch (CancellationException e) {
-            throw new ServerException("publish was cancelled", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw new IllegalStateException("hashing failed", cause);
+            throw rethrow(e.getCause());
         }
     }
 
-    private static void countNew(Scan scan, long written) {
-        if (written > 0) {
-            scan.newObjects.incrementAndGet();
-            scan.newBytes.addAndGet(written);
+    private static IOException rethrow(Throwable t) {
+        if (t instanceof IOException io) {
+            return io;
         }
-    }
-
-    private static void skip(Scan scan, Path path, String why) {
-        scan.skipped.incrementAndGet();
-        LOG.warn("left {} out of the snapshot: {}", path, why);
+        if (t instanceof UncheckedIOException io) {
+            return io.getCause();
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("scanning failed", t);
     }
 }
