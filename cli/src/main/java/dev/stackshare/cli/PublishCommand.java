@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
             "user who runs `stackshare serve`. The id is the last line on stdout, so",
             "  ID=$(stackshare publish | tail -n 1)",
             "works in scripts; the line before it can be pasted into a job script.",
+            "",
+            "Only files whose size, times, inode or mode changed since the last publish are read",
+            "again (the server keeps an index in its state dir). On stderr: a progress bar when",
+            "it is a terminal and the publish takes more than a moment, then one summary line.",
         })
 final class PublishCommand implements Callable<Integer> {
     /** A publish of a big stack may hash for a while; it is still bounded. */
@@ -47,10 +51,18 @@ final class PublishCommand implements Callable<Integer> {
                 "no server is running for state dir " + dir + "; start one with `stackshare serve --root DIR`"
                         + " (and the same --state-dir)"));
         String token = state.loadOrCreateToken();
+        String checkedView = view == null ? null : Views.check(view);
+        PublishProgressBar bar = PublishProgressBar.forStderr(spec.commandLine().getErr(), System.getenv());
         long start = System.nanoTime();
-        Snapshot snapshot = new ServerClient(URI.create(info.url()), token, PUBLISH_TIMEOUT)
-                .publish(view == null ? null : Views.check(view));
+        Snapshot snapshot;
+        try {
+            snapshot = new ServerClient(URI.create(info.url()), token, PUBLISH_TIMEOUT).publish(checkedView, bar);
+        } catch (IOException | RuntimeException e) {
+            bar.finish(false, 0);
+            throw e;
+        }
         long millis = (System.nanoTime() - start) / 1_000_000;
+        bar.finish(true, millis);
         long files = snapshot.roots().stream().mapToLong(Snapshot.Root::files).sum();
         long bytes = snapshot.roots().stream().mapToLong(Snapshot.Root::bytes).sum();
         PrintWriter out = spec.commandLine().getOut();

@@ -7,9 +7,11 @@ import dev.stackshare.protocol.Json;
 import dev.stackshare.protocol.Lifecycle;
 import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
+import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,6 +127,58 @@ public final class ServerClient {
         String what = "publish" + (view == null ? "" : " to view " + view);
         check(response.statusCode(), response.body(), what, view);
         return parse(response.body(), Snapshot.class, "the published snapshot");
+    }
+
+    /**
+     * Publishes like {@link #publish(String)}, and hands each progress report the server streams
+     * ({@link Api#EVENTS_CONTENT_TYPE}) to {@code progress} as it arrives, on this thread; the
+     * last call has the final counts.
+     */
+    public Snapshot publish(String view, Consumer<Api.PublishProgress> progress) throws IOException {
+        HttpRequest.BodyPublisher body = view == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(Json.write(Map.of("view", view)));
+        HttpRequest request = request(Api.SNAPSHOTS).header("Content-Type", "application/json")
+                .header("Accept", Api.EVENTS_CONTENT_TYPE).POST(body).build();
+        String what = "publish" + (view == null ? "" : " to view " + view);
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), false);
+        try (InputStream in = response.body()) {
+            if (response.statusCode() != 200) {
+                check(response.statusCode(), in.readNBytes(MAX_ERROR_BODY), what, view);
+            }
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            if (!type.startsWith(Api.EVENTS_CONTENT_TYPE)) {
+                // An older server answers the plain record.
+                return parse(in.readAllBytes(), Snapshot.class, "the published snapshot");
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Api.PublishEvent event = parse(line.getBytes(StandardCharsets.UTF_8), Api.PublishEvent.class,
+                        "publish progress");
+                if (event.progress() != null) {
+                    progress.accept(event.progress());
+                }
+                if (event.snapshot() != null) {
+                    return event.snapshot();
+                }
+                if (event.error() != null) {
+                    throw new ClientException(event.error().code() == null ? ClientException.BAD_ANSWER
+                            : event.error().code(), "server " + name + " could not " + what + ": "
+                            + event.error().message());
+                }
+            }
+        } catch (IOException e) {
+            if (e instanceof ClientException) {
+                throw e;
+            }
+            throw new ClientException(ClientException.NETWORK, "server " + name + " stopped answering during the "
+                    + what + ": " + e.getMessage(), e);
+        }
+        throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " ended its answer to the " + what
+                + " before the snapshot; see the server's log");
     }
 
     public Api.ServerStats stats() throws IOException {

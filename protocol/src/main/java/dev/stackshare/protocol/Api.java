@@ -60,7 +60,10 @@ public final class Api {
                                   long bytesFrozen, long elapsedMillis) {
     }
 
-    /** One line of a followed publish: exactly one of the three is set. */
+    /**
+     * One line of a followed publish: a progress line has only {@code progress}; the last line
+     * has the {@code snapshot} or the {@code error}, with the final {@code progress}.
+     */
     public record PublishEvent(PublishProgress progress, Snapshot snapshot, ErrorBody error) {
     }
 

@@ -3,7 +3,7 @@ package dev.stackshare.server;
 import java.util.Map;
 
 /** What the API answers, before it becomes Netty objects: a whole body, or a stream of objects. */
-sealed interface Answer permits Answer.Full, Answer.Stream {
+sealed interface Answer permits Answer.Full, Answer.Stream, Answer.Events {
     int status();
 
     Map<String, String> headers();
@@ -39,6 +39,31 @@ sealed interface Answer permits Answer.Full, Answer.Stream {
         public Map<String, String> headers() {
             return headers;
         }
+    }
+
+    /**
+     * Lines of newline-delimited JSON sent as they happen: {@link EventSource#tick} about every
+     * {@link dev.stackshare.protocol.Api#PROGRESS_INTERVAL_MS} ms while {@link EventSource#run}
+     * works, then the line {@code run} returns.
+     */
+    record Events(String contentType, Map<String, String> headers, EventSource source) implements Answer {
+        public Events {
+            headers = Map.copyOf(headers);
+        }
+
+        @Override
+        public int status() {
+            return 200;
+        }
+    }
+
+    /** The work behind an {@link Events} answer. */
+    interface EventSource {
+        /** Does the work on a blocking thread; returns the last line (the result, or the error). Never throws. */
+        byte[] run();
+
+        /** The line to send now about the work in flight, or null for none. Called on the event loop: must not block. */
+        byte[] tick();
     }
 
     /** A {@link dev.stackshare.protocol.BatchStream} body, sent chunked as its items are read. */

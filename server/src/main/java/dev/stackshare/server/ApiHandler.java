@@ -1,5 +1,6 @@
 package dev.stackshare.server;
 
+import dev.stackshare.protocol.Api;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -7,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -16,11 +18,14 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,8 +92,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             String method = request.method().name();
             String uri = request.uri();
             String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+            String accept = request.headers().get(HttpHeaderNames.ACCEPT);
             byte[] body = ByteBufUtil.getBytes(request.content());
-            executor.execute(() -> answer(ctx, method, uri, body, ifNoneMatch, version, keepAlive));
+            executor.execute(() -> answer(ctx, method, uri, body, ifNoneMatch, accept, version, keepAlive));
         } catch (RejectedExecutionException e) {
             send(ctx, ApiService.error(503, "shutting-down", "the server is shutting down"), request.protocolVersion(),
                     false);
@@ -99,10 +105,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     /** On the blocking executor. */
     private void answer(ChannelHandlerContext ctx, String method, String uri, byte[] body, String ifNoneMatch,
-                        HttpVersion version, boolean keepAlive) {
+                        String accept, HttpVersion version, boolean keepAlive) {
         Answer answer;
         try {
-            answer = service.answer(Router.route(method, uri, body, ifNoneMatch));
+            answer = service.answer(Router.route(method, uri, body, ifNoneMatch, accept));
         } catch (ApiError e) {
             answer = ApiService.error(e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
@@ -111,6 +117,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         if (answer instanceof Answer.Full full) {
             send(ctx, full, version, keepAlive);
+        } else if (answer instanceof Answer.Events events) {
+            events(ctx, events, version, keepAlive);
         } else {
             stream(ctx, (Answer.Stream) answer, version, keepAlive);
         }
@@ -141,6 +149,36 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         HttpUtil.setKeepAlive(head, reuse);
         ctx.write(head);
         new StreamPump(ctx, executor, answer.items(), done(ctx, reuse)).pump();
+    }
+
+    /**
+     * Runs the work on this (blocking) thread while the event loop sends a tick line every
+     * {@link Api#PROGRESS_INTERVAL_MS} ms; the last line and the end of the body go through the
+     * event loop too, after the ticker is cancelled, so no tick can follow the last line.
+     */
+    private void events(ChannelHandlerContext ctx, Answer.Events answer, HttpVersion version, boolean keepAlive) {
+        HttpResponse head = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+        answer.headers().forEach((k, v) -> head.headers().set(k, v));
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        boolean chunked = version.isKeepAliveDefault();
+        boolean reuse = keepAlive && chunked;
+        if (chunked) {
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        HttpUtil.setKeepAlive(head, reuse);
+        ctx.writeAndFlush(head);
+        ScheduledFuture<?> ticker = ctx.executor().scheduleAtFixedRate(() -> {
+            byte[] line = answer.source().tick();
+            if (line != null && ctx.channel().isActive()) {
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+            }
+        }, Api.PROGRESS_INTERVAL_MS, Api.PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        byte[] last = answer.source().run();
+        ctx.executor().execute(() -> {
+            ticker.cancel(false);
+            ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(last)));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(done(ctx, reuse));
+        });
     }
 
     /** After the last byte of an answer: close, or take the next request. */

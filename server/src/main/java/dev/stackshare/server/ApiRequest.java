@@ -53,13 +53,24 @@ sealed interface ApiRequest {
 
     final class Publish implements ApiRequest {
         private final byte[] body;
+        private final boolean follow;
 
         Publish(byte[] body) {
+            this(body, false);
+        }
+
+        /** @param follow the client asked for progress events ({@link dev.stackshare.protocol.Api#EVENTS_CONTENT_TYPE}) */
+        Publish(byte[] body, boolean follow) {
             this.body = body;
+            this.follow = follow;
         }
 
         byte[] body() {
             return body;
+        }
+
+        boolean follow() {
+            return follow;
         }
     }
 

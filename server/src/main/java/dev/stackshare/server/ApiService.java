@@ -10,12 +10,16 @@ import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.Lock;
 
 /** What each endpoint answers, free of Netty: runs on a blocking thread, returns an {@link Answer}. */
 final class ApiService {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiService.class);
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     static final String NO_STORE = "no-store";
     private static final String JSON = "application/json";
@@ -83,6 +87,9 @@ final class ApiService {
                     "no snapshot in view " + r.name() + " yet; publish one first"));
             return json(200, new Api.ViewAnswer(r.name(), s.id()), NO_STORE);
         } else if (request instanceof ApiRequest.Publish r) {
+            if (r.follow()) {
+                return followedPublish(viewOf(r.body()));
+            }
             return json(200, publish(r.body()), NO_STORE);
         } else if (request instanceof ApiRequest.Stats) {
             return json(200, counters.snapshot(snapshots.size()), NO_STORE);
@@ -150,6 +157,59 @@ final class ApiService {
 
     /** Body: empty, or {"view": "name"}. */
     private Snapshot publish(byte[] body) throws ApiError, IOException {
+        String view = viewOf(body);
+        storeLock.lock();
+        try {
+            return publisher.publish(view);
+        } catch (ServerException e) {
+            throw new ApiError(500, "publish-failed", e.getMessage());
+        } finally {
+            storeLock.unlock();
+        }
+    }
+
+    /**
+     * The publish as a stream of {@link Api.PublishEvent} lines: progress while it runs, then the
+     * snapshot or the error. Bad input was refused before this, with a plain error answer.
+     */
+    private Answer followedPublish(String view) {
+        PublishProgress progress = new PublishProgress();
+        return new Answer.Events(Api.EVENTS_CONTENT_TYPE, Map.of("Cache-Control", NO_STORE), new Answer.EventSource() {
+            @Override
+            public byte[] run() {
+                Api.PublishEvent last;
+                storeLock.lock();
+                try {
+                    Snapshot snapshot = publisher.publish(view, progress);
+                    last = new Api.PublishEvent(progress.snapshot(), snapshot, null);
+                } catch (ServerException e) {
+                    last = new Api.PublishEvent(progress.snapshot(), null, new Api.ErrorBody("publish-failed",
+                            e.getMessage()));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("publish failed", e);
+                    last = new Api.PublishEvent(progress.snapshot(), null, new Api.ErrorBody("internal",
+                            "the server failed to publish: " + e));
+                } finally {
+                    storeLock.unlock();
+                }
+                return line(last);
+            }
+
+            @Override
+            public byte[] tick() {
+                return line(new Api.PublishEvent(progress.snapshot(), null, null));
+            }
+        });
+    }
+
+    private static byte[] line(Api.PublishEvent event) {
+        byte[] json = Json.write(event);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    private String viewOf(byte[] body) throws ApiError {
         String view = defaultView;
         if (body.length > 0) {
             try {
@@ -166,14 +226,7 @@ final class ApiService {
         } catch (ServerException e) {
             throw ApiError.badRequest("bad-view", e.getMessage());
         }
-        storeLock.lock();
-        try {
-            return publisher.publish(view);
-        } catch (ServerException e) {
-            throw new ApiError(500, "publish-failed", e.getMessage());
-        } finally {
-            storeLock.unlock();
-        }
+        return view;
     }
 
     private Lifecycle.GcReport gc(byte[] body) throws ApiError, IOException {

@@ -24,6 +24,11 @@ final class Router {
     }
 
     static ApiRequest route(String method, String uri, byte[] body, String ifNoneMatch) throws ApiError {
+        return route(method, uri, body, ifNoneMatch, null);
+    }
+
+    /** @param accept the request's {@code Accept} header, or null */
+    static ApiRequest route(String method, String uri, byte[] body, String ifNoneMatch, String accept) throws ApiError {
         String path = pathOf(uri);
         if (path.equals(Api.BATCH)) {
             requireMethod(method, "POST", path);
@@ -38,7 +43,7 @@ final class Router {
                 return new ApiRequest.ListSnapshots();
             }
             requireMethod(method, "POST", path);
-            return new ApiRequest.Publish(body);
+            return new ApiRequest.Publish(body, accepts(accept, Api.EVENTS_CONTENT_TYPE));
         }
         if (path.equals(Lifecycle.GC)) {
             requireMethod(method, "POST", path);
@@ -73,6 +78,21 @@ final class Router {
             return new ApiRequest.Stats();
         }
         throw ApiError.notFound("not-found", "no such endpoint: " + shorten(path) + "; see the API in dev.stackshare.protocol.Api");
+    }
+
+    /** Whether an Accept header names {@code type} (parameters such as {@code ;q=1} ignored). */
+    static boolean accepts(String accept, String type) {
+        if (accept == null) {
+            return false;
+        }
+        for (String part : accept.split(",")) {
+            int semicolon = part.indexOf(';');
+            String name = (semicolon >= 0 ? part.substring(0, semicolon) : part).strip();
+            if (name.equalsIgnoreCase(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String pathOf(String uri) throws ApiError {
