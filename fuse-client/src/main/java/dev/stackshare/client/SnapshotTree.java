@@ -3,12 +3,12 @@ package dev.stackshare.client;
 import dev.stackshare.protocol.ChunkList;
 import dev.stackshare.protocol.Chunking;
 import dev.stackshare.protocol.Digest;
-import dev.stackshare.protocol.Directory;
 import dev.stackshare.protocol.DirectoryCodec;
 import dev.stackshare.protocol.Entry;
 import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
@@ -30,18 +30,78 @@ final class SnapshotTree {
     /** The synthetic top directory has no name in any listing; this one is never shown. */
     private static final String ROOT_NAME = "stackshare-root";
 
-    /** One directory's entries, in name order and by name. */
-    record Listing(List<Entry> entries, Map<String, Entry> byName, int subdirectories) {
-        static Listing of(Directory directory) {
-            Map<String, Entry> byName = new HashMap<>(directory.entries().size() * 4 / 3 + 1);
+    /**
+     * One directory: its object's bytes as they arrived, and where each entry starts. Entries are
+     * decoded when asked for, and a name is found by binary search over the sorted bytes, so a
+     * file costs the heap about its encoded size (some 75 bytes) rather than an entry, a name and
+     * a digest as objects (about 300): that is what keeps a million-file snapshot in a small heap.
+     */
+    static final class Listing {
+        private final byte[] raw;
+        private final int[] offsets;
+        private final int subdirectories;
+
+        private Listing(byte[] raw, int[] offsets, int subdirectories) {
+            this.raw = raw;
+            this.offsets = offsets;
+            this.subdirectories = subdirectories;
+        }
+
+        /** Checks a directory object (as {@link DirectoryCodec#decode} does) and indexes it. */
+        static Listing of(byte[] raw) throws ProtocolException {
+            int[] offsets = DirectoryCodec.entryOffsets(raw);
             int subdirectories = 0;
-            for (Entry e : directory.entries()) {
-                byName.put(e.name(), e);
-                if (e instanceof Entry.Dir) {
+            for (int offset : offsets) {
+                if (DirectoryCodec.isDirectoryAt(raw, offset)) {
                     subdirectories++;
                 }
             }
-            return new Listing(directory.entries(), Map.copyOf(byName), subdirectories);
+            return new Listing(raw, offsets, subdirectories);
+        }
+
+        int size() {
+            return offsets.length;
+        }
+
+        Entry entry(int index) {
+            try {
+                return DirectoryCodec.decodeEntryAt(raw, offsets[index]);
+            } catch (ProtocolException e) {
+                // of() checked every entry, so this cannot happen
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Every entry, in name order, decoded now. */
+        List<Entry> entries() {
+            List<Entry> out = new ArrayList<>(offsets.length);
+            for (int i = 0; i < offsets.length; i++) {
+                out.add(entry(i));
+            }
+            return out;
+        }
+
+        /** The entry of that name, or null. */
+        Entry find(String name) {
+            byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+            int low = 0;
+            int high = offsets.length - 1;
+            while (low <= high) {
+                int mid = (low + high) >>> 1;
+                int c = DirectoryCodec.compareNameAt(raw, offsets[mid], wanted);
+                if (c < 0) {
+                    low = mid + 1;
+                } else if (c > 0) {
+                    high = mid - 1;
+                } else {
+                    return entry(mid);
+                }
+            }
+            return null;
+        }
+
+        int subdirectories() {
+            return subdirectories;
         }
     }
 
@@ -75,7 +135,7 @@ final class SnapshotTree {
             Set<Digest> nextDirs = new LinkedHashSet<>();
             Set<Digest> nextLists = new LinkedHashSet<>();
             for (Digest d : dirLevel) {
-                Listing listing = Listing.of(decodeDirectory(d, objects.get(d)));
+                Listing listing = listing(d, objects.get(d));
                 directories.put(d, listing);
                 for (Entry e : listing.entries()) {
                     if (e instanceof Entry.Dir dir && !directories.containsKey(dir.tree()) && !dirLevel.contains(dir.tree())) {
@@ -124,7 +184,7 @@ final class SnapshotTree {
                 if (!(current instanceof Entry.Dir dir)) {
                     throw new NotDirectoryException(path);
                 }
-                current = list(dir).byName().get(path.substring(start, end));
+                current = list(dir).find(path.substring(start, end));
                 if (current == null) {
                     throw new NoSuchFileException(path);
                 }
@@ -170,12 +230,12 @@ final class SnapshotTree {
         return snapshot.roots().stream().mapToLong(Snapshot.Root::files).sum();
     }
 
-    private static Directory decodeDirectory(Digest digest, byte[] raw) throws IOException {
+    private static Listing listing(Digest digest, byte[] raw) throws IOException {
         if (raw == null) {
             throw new IOException("directory object " + digest.hex() + " is missing");
         }
         try {
-            return DirectoryCodec.decode(raw);
+            return Listing.of(raw);
         } catch (ProtocolException e) {
             throw new ProtocolException("directory object " + digest.hex() + ": " + e.getMessage(), e);
         }

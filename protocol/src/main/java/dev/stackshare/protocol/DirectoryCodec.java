@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,6 +97,58 @@ public final class DirectoryCodec {
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("directory object holds an invalid entry: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where each entry of a directory object starts, in order, so a reader can keep the object's
+     * bytes and decode one entry when asked ({@link #decodeEntryAt}), instead of holding every
+     * entry as objects: for a million-file snapshot that is the difference between about 80 and
+     * 300 bytes a file. Checks the object as {@link #decode} does.
+     */
+    public static int[] entryOffsets(byte[] bytes) throws ProtocolException {
+        int count = decode(bytes).entries().size();
+        int[] offsets = new int[count];
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.position(8);
+        for (int i = 0; i < count; i++) {
+            offsets[i] = in.position();
+            byte kind = in.get();
+            int nameLength = Short.toUnsignedInt(in.getShort());
+            in.position(in.position() + nameLength + 4 + 8 + 8);
+            if (kind == SYMLINK) {
+                int targetLength = Short.toUnsignedInt(in.getShort());
+                in.position(in.position() + targetLength);
+            } else {
+                in.position(in.position() + Digest.BYTES);
+            }
+        }
+        return offsets;
+    }
+
+    /** The entry at an offset {@link #entryOffsets} gave for these bytes. */
+    public static Entry decodeEntryAt(byte[] bytes, int offset) throws ProtocolException {
+        try {
+            return decodeEntry(ByteBuffer.wrap(bytes).position(offset));
+        } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw new ProtocolException("no directory entry at offset " + offset, e);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("directory object holds an invalid entry: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compares the name of the entry at {@code offset} with {@code name} (UTF-8) in the order
+     * entries are sorted in, without decoding the entry: a binary search over
+     * {@link #entryOffsets} finds a name in a kept object.
+     */
+    public static int compareNameAt(byte[] bytes, int offset, byte[] name) {
+        int length = ((bytes[offset + 1] & 0xff) << 8) | (bytes[offset + 2] & 0xff);
+        return Arrays.compareUnsigned(bytes, offset + 3, offset + 3 + length, name, 0, name.length);
+    }
+
+    /** Whether the entry at {@code offset} is a directory. */
+    public static boolean isDirectoryAt(byte[] bytes, int offset) {
+        return bytes[offset] == DIR;
     }
 
     private static Entry decodeEntry(ByteBuffer in) throws ProtocolException {

@@ -96,4 +96,26 @@ class DirectoryCodecTest {
         }
         assertEquals(true, decoded < 20_000, "mutations must be detected at least sometimes");
     }
+
+    @Test
+    void entriesDecodeOneByOneAtTheirOffsetsAndNamesCompareInSortOrder() throws ProtocolException {
+        Digest x = Digest.of(new byte[] {1});
+        Directory dir = new Directory(List.of(new Entry.File("a.txt", 0644, 5, 1, x), new Entry.Symlink("l", 7, "target"),
+                new Entry.Dir("sub", 0755, 0, 1, x), new Entry.File("\u00e9t\u00e9.py", 0600, 0, -3, x)));
+        byte[] raw = DirectoryCodec.encode(dir);
+        int[] offsets = DirectoryCodec.entryOffsets(raw);
+        assertEquals(dir.entries().size(), offsets.length);
+        for (int i = 0; i < offsets.length; i++) {
+            Entry e = dir.entries().get(i);
+            assertEquals(e, DirectoryCodec.decodeEntryAt(raw, offsets[i]));
+            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+            assertEquals(0, DirectoryCodec.compareNameAt(raw, offsets[i], name));
+            assertEquals(e instanceof Entry.Dir, DirectoryCodec.isDirectoryAt(raw, offsets[i]));
+            if (i > 0) {
+                assertEquals(1, Integer.signum(DirectoryCodec.compareNameAt(raw, offsets[i], dir.entries().get(i - 1)
+                        .name().getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        assertThrows(ProtocolException.class, () -> DirectoryCodec.entryOffsets(java.util.Arrays.copyOf(raw, raw.length - 1)));
+    }
 }

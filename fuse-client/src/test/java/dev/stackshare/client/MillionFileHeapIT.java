@@ -1,0 +1,43 @@
+package dev.stackshare.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The mount's heap bound holds for a snapshot of 1,000,000 files: its metadata is loaded the way
+ * a mount loads it in a JVM started with the mount process's heap flags, which must not run out,
+ * and what the loaded tree keeps must leave room for the memory cache.
+ */
+class MillionFileHeapIT {
+    /** The child JVM's bound, as {@code stackshare mount} sets it for its background process. */
+    static final String HEAP = "-Xmx256m";
+    /** 256 MB less the default memory cache (64 MB) and room for buffers, libfuse threads and garbage. */
+    static final long TREE_BUDGET_BYTES = 160L << 20;
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMillionFileSnapshotLoadsIn256MbOfHeap() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), HEAP,
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), MillionFiles.class.getName(),
+                "100", "1000", "10", tmp.resolve("cache").toString()))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the load took more than five minutes");
+        assertEquals(0, p.exitValue(), out);
+        String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("files 1000000 heap-bytes "), out);
+        long heap = Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
+        System.out.println("a 1,000,000-file snapshot keeps " + (heap >> 20) + " MB of heap");
+        assertTrue(heap < TREE_BUDGET_BYTES, "the tree of 1,000,000 files keeps " + (heap >> 20)
+                + " MB, more than the " + (TREE_BUDGET_BYTES >> 20) + " MB left beside the memory cache");
+    }
+}
