@@ -52,8 +52,16 @@ final class DirectoryBatcher {
         this.maxBatchBytes = maxBatchBytes;
     }
 
-    /** Called on every open of a file; starts its directory's batch on the first one. */
+    /**
+     * Called on every open of a file; the first open in a directory that misses every cache
+     * starts the directory's batch. An open that hits (a warm node, a trace prefetch under way)
+     * starts none: what the caches do not hold there was not needed before either.
+     */
     void opened(String path, Entry.File file) {
+        // An empty file is never fetched, so it says nothing about what the caches hold.
+        if (file.size() == 0 || memory.contains(file.content()) || onDisk.test(file.content())) {
+            return;
+        }
         int slash = path.lastIndexOf('/');
         if (slash < 0) {
             return;

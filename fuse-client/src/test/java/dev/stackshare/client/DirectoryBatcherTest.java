@@ -71,6 +71,19 @@ class DirectoryBatcherTest {
     }
 
     @Test
+    void anOpenThatHitsACacheStartsNoBatch() throws IOException {
+        batcher(Set.of(b.content()), 1 << 20).opened("/pkg/b.py", b);
+        assertTrue(batches.isEmpty(), "on disk: a warm node");
+        memory.get(a.content());
+        batches.clear();
+        DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
+        batcher.opened("/pkg/a.py", a);
+        assertTrue(batches.isEmpty(), "in memory: fetched or being fetched already");
+        batcher.opened("/pkg/b.py", b);
+        assertEquals(List.of(List.of(b.content(), c.content())), batches, "a later miss there still batches");
+    }
+
+    @Test
     void aBatchStopsAtItsByteBound() {
         batcher(Set.of(), 350).opened("/pkg/b.py", b);
         assertEquals(List.of(List.of(b.content(), a.content())), batches);

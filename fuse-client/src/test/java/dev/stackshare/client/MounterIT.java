@@ -55,7 +55,8 @@ class MounterIT {
     }
 
     private MountOptions options(String snapshot, String token) {
-        return new MountOptions(server.uri(), token, snapshot, cacheDir, mnt, 1 << 20);
+        // No trace look-up: these tests count every request; StartupIT covers traces.
+        return new MountOptions(server.uri(), token, snapshot, cacheDir, mnt, 1 << 20).withTrace(false, false);
     }
 
     private MountedSnapshot mount(String snapshot) throws IOException {
