@@ -116,11 +116,15 @@ class EndToEndIT {
             }
             assertEquals(mounted.objectsServed(), server.stats().objectsServed(), "stat and readdir need no content");
 
-            // one small file: one object
+            // a small file: its directory's small files (two) come in one batch request
             assertEquals("VALUE = 'from-the-stack'\n",
                     Files.readString(inMount(m, stack.resolve("lib/python/stackpkg/__init__.py"))));
+            assertEquals("def double(x):\n    return 2 * x\n",
+                    Files.readString(inMount(m, stack.resolve("lib/python/stackpkg/util.py"))));
             long afterSmall = server.stats().objectsServed();
-            assertEquals(mounted.objectsServed() + 1, afterSmall);
+            assertEquals(mounted.objectsServed() + 2, afterSmall);
+            assertEquals(mounted.batchRequests() + 1, server.stats().batchRequests());
+            assertEquals(mounted.requests() + 1, server.stats().requests(), "one request for both");
 
             // 8 bytes in the middle of a 300 MB file: one chunk, not the file
             long offset = 123L * Chunking.DEFAULT_CHUNK_SIZE + 4096;
