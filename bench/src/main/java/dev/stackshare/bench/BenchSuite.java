@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class BenchSuite {
     public static final List<String> ALL_SCENARIOS = List.of("local-cold", "local-warm", "stackshare-cold",
-            "stackshare-warm", "sshfs-cold", "sshfs-warm", "copy-tar-zstd", "copy-rsync", "publish-after-edit");
+            "stackshare-warm", "stackshare-trace", "sshfs-cold", "sshfs-warm", "copy-tar-zstd", "copy-rsync", "publish-after-edit");
     /** The RTT the targets are stated at. */
     static final double MAIN_RTT = 2.0;
 
@@ -29,6 +29,7 @@ public final class BenchSuite {
             case "local-warm" -> new LocalScenario(false);
             case "stackshare-cold" -> new StackshareScenario(true);
             case "stackshare-warm" -> new StackshareScenario(false);
+            case "stackshare-trace" -> new TraceScenario();
             case "sshfs-cold" -> new SshfsScenario(true);
             case "sshfs-warm" -> new SshfsScenario(false);
             case "copy-tar-zstd" -> new CopyScenario(false);

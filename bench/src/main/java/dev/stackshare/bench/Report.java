@@ -57,6 +57,8 @@ final class Report {
         ratio(out, rows, "copy (tar|zstd) / stackshare cold", "copy-tar-zstd", mainRtt, "stackshare-cold", mainRtt, ">= 4", false, 4);
         ratio(out, rows, "copy (rsync) / stackshare cold", "copy-rsync", mainRtt, "stackshare-cold", mainRtt, ">= 4", false, 4);
         ratio(out, rows, "stackshare warm / local warm", "stackshare-warm", mainRtt, "local-warm", 0, "<= 1.15", true, 1.15);
+        ratio(out, rows, "stackshare trace-prefetched / local cold", "stackshare-trace", mainRtt, "local-cold", 0, "<= 1.2",
+                true, 1.2);
         double maxRtt = rows.stream().mapToDouble(Row::rttMillis).max().orElse(mainRtt);
         double minRtt = rows.stream().filter(r -> r.rttMillis() > 0).mapToDouble(Row::rttMillis).min().orElse(mainRtt);
         if (maxRtt > minRtt) {

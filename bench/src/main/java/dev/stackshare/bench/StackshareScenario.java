@@ -41,7 +41,9 @@ final class StackshareScenario implements Scenario {
         Api.ServerStats srv0 = host.stats();
         Proc.Result mount = Proc.run(List.of(ctx.config.launcher().toString(), "mount",
                 "--server", "http://127.0.0.1:" + relay.port(), "--token-file", host.tokenFile().toString(),
-                "--cache-dir", cache.toString(), mnt.toString()), Map.of(), 300).requireOk("stackshare mount");
+                // A trace another scenario published must not help this one: it measures the mount without.
+                "--cache-dir", cache.toString(), "--no-trace-prefetch", mnt.toString()), Map.of(), 300)
+                .requireOk("stackshare mount");
         long pid = Long.parseLong(mount.out().replaceAll("(?s).*\\(process (\\d+),.*", "$1"));
         try {
             Path stack = BenchContext.inMount(mnt, ctx.config.stack());

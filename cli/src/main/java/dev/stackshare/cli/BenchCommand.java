@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     int reps;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-            description = "Scenarios to run (default: all): local-cold, local-warm, stackshare-cold, stackshare-warm, "
+            description = "Scenarios to run (default: all): local-cold, local-warm, stackshare-cold, stackshare-warm, stackshare-trace, "
                     + "sshfs-cold, sshfs-warm, copy-tar-zstd, copy-rsync, publish-after-edit.")
     List<String> scenarios = new ArrayList<>(BenchSuite.ALL_SCENARIOS);
 
