@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.locks.Lock;
 
 /** What each endpoint answers, free of Netty: runs on a blocking thread, returns an {@link Answer}. */
 final class ApiService {
@@ -31,11 +30,9 @@ final class ApiService {
     private final String defaultView;
     private final Counters counters;
     private final SnapshotCatalog catalog;
-    private final Lock storeLock;
 
-    /** @param storeLock held by every publish and gc, so a sweep never sees a publish's unreferenced objects */
     ApiService(ObjectLookup lookup, FrozenStore store, SnapshotStore snapshots, Publisher publisher, String defaultView,
-               Counters counters, SnapshotCatalog catalog, Lock storeLock) {
+               Counters counters, SnapshotCatalog catalog) {
         this.lookup = lookup;
         this.store = store;
         this.snapshots = snapshots;
@@ -43,7 +40,6 @@ final class ApiService {
         this.defaultView = defaultView;
         this.counters = counters;
         this.catalog = catalog;
-        this.storeLock = storeLock;
     }
 
     Answer answer(ApiRequest request) throws ApiError, IOException {
@@ -158,13 +154,10 @@ final class ApiService {
     /** Body: empty, or {"view": "name"}. */
     private Snapshot publish(byte[] body) throws ApiError, IOException {
         String view = viewOf(body);
-        storeLock.lock();
         try {
             return publisher.publish(view);
         } catch (ServerException e) {
             throw new ApiError(500, "publish-failed", e.getMessage());
-        } finally {
-            storeLock.unlock();
         }
     }
 
@@ -178,7 +171,6 @@ final class ApiService {
             @Override
             public byte[] run() {
                 Api.PublishEvent last;
-                storeLock.lock();
                 try {
                     Snapshot snapshot = publisher.publish(view, progress);
                     last = new Api.PublishEvent(progress.snapshot(), snapshot, null);
@@ -189,8 +181,6 @@ final class ApiService {
                     LOG.warn("publish failed", e);
                     last = new Api.PublishEvent(progress.snapshot(), null, new Api.ErrorBody("internal",
                             "the server failed to publish: " + e));
-                } finally {
-                    storeLock.unlock();
                 }
                 return line(last);
             }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,14 @@ final class Publisher {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The lock every publish holds; gc holds it too, so a sweep never sees the objects of a
+     * publish in progress, which no snapshot references yet.
+     */
+    Lock lock() {
+        return lock;
     }
 
     /** How many files the index knows; for tests and the log. */

@@ -22,7 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,12 +107,11 @@ public final class StackshareServer implements AutoCloseable {
             Snapshot first = firstPublish(publisher, config.view());
 
             Counters counters = new Counters();
-            ReentrantLock storeLock = new ReentrantLock();
             SnapshotUsage usage = SnapshotUsage.open(state.path().resolve("usage"), Clock.systemUTC());
             SnapshotCatalog catalog = new SnapshotCatalog(snapshots, store, usage,
-                    new GarbageCollector(snapshots, store, stable, usage, storeLock, Clock.systemUTC()));
+                    new GarbageCollector(snapshots, store, stable, usage, publisher.lock(), Clock.systemUTC()));
             ApiService service = new ApiService(new ObjectLookup(store, stable), store, snapshots, publisher,
-                    config.view(), counters, catalog, storeLock);
+                    config.view(), counters, catalog);
             HttpServerBootstrap http = HttpServerBootstrap.bind(config.listen(),
                     new ApiInitializer(token, service, blocking, counters));
             resources.add(http);

@@ -30,7 +30,7 @@ class ApiServiceTest {
         SnapshotCatalog catalog = new SnapshotCatalog(snapshots, store, usage,
                 new GarbageCollector(snapshots, store, stable, usage, lock, java.time.Clock.systemUTC()));
         return new ApiService(new ObjectLookup(store, stable), store, snapshots, null, "default",
-                new Counters(), catalog, lock);
+                new Counters(), catalog);
     }
 
     private static byte[] lines(int count) {

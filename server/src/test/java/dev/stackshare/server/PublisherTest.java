@@ -82,7 +82,8 @@ class PublisherTest {
         Publisher p = publisher(root);
         Snapshot a = p.publish("default");
         Snapshot b = p.publish("default");
-        assertEquals(a.tree(), b.tree());
+        // The root trees, not the top ones: the top tree holds the mtimes of /tmp and its parents.
+        assertEquals(a.roots().get(0).tree(), b.roots().get(0).tree());
         assertEquals(a.createdAt(), b.createdAt());
         assertNotEquals(a.id(), b.id());
         assertEquals(java.util.Map.of("STACK", "test"), b.environment(), "every snapshot records the environment");

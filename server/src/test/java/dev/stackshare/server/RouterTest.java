@@ -1,6 +1,7 @@
 package dev.stackshare.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -63,6 +64,13 @@ class RouterTest {
     void unknownEndpointIs404AndWrongMethodIs405() {
         assertEquals(404, assertThrows(ApiError.class, () -> Router.route("GET", "/v2/objects", NONE, null)).status());
         assertEquals(405, assertThrows(ApiError.class, () -> Router.route("DELETE", "/v1/objects/" + HEX, NONE, null)).status());
-        assertEquals(405, assertThrows(ApiError.class, () -> Router.route("GET", "/v1/snapshots", NONE, null)).status());
+        assertEquals(405, assertThrows(ApiError.class, () -> Router.route("PUT", "/v1/snapshots", NONE, null)).status());
+        assertEquals(405, assertThrows(ApiError.class, () -> Router.route("GET", "/v1/gc", NONE, null)).status());
+    }
+
+    @Test
+    void theSnapshotListIsAGetAndGcAPost() throws ApiError {
+        assertTrue(Router.route("GET", "/v1/snapshots", NONE, null) instanceof ApiRequest.ListSnapshots);
+        assertTrue(Router.route("POST", "/v1/gc", NONE, null) instanceof ApiRequest.Gc);
     }
 }
