@@ -263,6 +263,47 @@ class OrdinaryUserIT {
     }
 
     @Test
+    void execSamePathsRunsAsTheUserInAnUnprivilegedNamespaceWithRootsAtTheirOwnPaths() throws Exception {
+        String tool = a.dir().resolve("stack/bin/tool").toString();
+        Sh.Result r = ss(a, Map.of("STACKSHARE_TOKEN", serveA.token()), "exec", "--server", serveA.url(),
+                "--same-paths", "--", "sh", "-c", "id -u; stat -f -c %T " + tool + "; " + tool);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(List.of(Long.toString(a.uid()), "fuseblk", "tool-ran"), r.out().strip().lines().toList(),
+                "the command runs as the user, and the root's own path shows the FUSE mount");
+        assertNotEquals("fuseblk", sh(a, Map.of(), "stat -f -c %T " + tool).out().strip(),
+                "outside the job's namespace the path is the developer's own again");
+    }
+
+    /**
+     * A node where ordinary users may not make user namespaces, made without touching the
+     * machine: the user's own user namespace whose limit of nested namespaces is 0. The
+     * snapshot is mounted beforehand (a setuid fusermount does not work in there), so exec
+     * reuses that mount.
+     */
+    @Test
+    void withoutUserNamespacesSamePathsSaysWhichSettingAndFallsBackOnlyWhenAsked() throws Exception {
+        Map<String, String> job = Map.of("STACKSHARE_TOKEN", serveA.token(), "STACKSHARE_SERVER", serveA.url());
+        Path mnt = mkdirAs(a);
+        Sh.Result mount = ss(a, job, "mount", mnt.toString());
+        assertEquals(0, mount.exit(), mount.toString());
+        rememberMountProcess(mount);
+        String noUserNamespaces = "unshare --user --map-current-user --keep-caps sh -c "
+                + "'echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --inh-caps=-all --ambient-caps=-all"
+                + " -- \"$0\" \"$@\"' " + launcher + " exec ";
+        try {
+            Sh.Result refused = sh(a, job, noUserNamespaces + "--same-paths -- true");
+            assertOneLineError(refused, "user.max_user_namespaces");
+            Sh.Result fallback = sh(a, job, noUserNamespaces + "--same-paths-if-possible -- sh -c "
+                    + "'cat \"$STACKSHARE_MOUNT\"" + a.dir().resolve("stack/bin/tool") + "'");
+            assertEquals(0, fallback.exit(), fallback.toString());
+            assertTrue(fallback.out().contains("echo tool-ran"), fallback.toString());
+            assertTrue(fallback.err().contains("warning") && fallback.err().contains("rewritten paths"), fallback.toString());
+        } finally {
+            assertEquals(0, ss(a, Map.of(), "unmount", mnt.toString()).exit());
+        }
+    }
+
+    @Test
     void oneNodeTwoUsersCannotReadEachOthersMountOrCache() throws Exception {
         Path mntA = mkdirAs(a);
         Path mntB = mkdirAs(b);
