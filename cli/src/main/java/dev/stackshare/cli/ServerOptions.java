@@ -21,7 +21,9 @@ final class ServerOptions {
     String snapshot;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "On-disk object cache, shared by every mount of this user (default: ${XDG_CACHE_HOME:-~/.cache}/stackshare).")
+            description = "On-disk object cache, shared by every mount of this user (default: ${XDG_CACHE_HOME:-~/.cache}/stackshare, "
+                    + "mode 0700). A directory of a group you are in, with full access for the group and none for "
+                    + "others, is a node-wide cache shared with that group (see docs/operations.md).")
     Path cacheDir;
 
     URI url() {
