@@ -155,6 +155,18 @@ final class DiskCache implements ObjectSource {
         return raw;
     }
 
+    /**
+     * Inserts an object its caller has verified already, without hashing it again; like every
+     * insert of fetched bytes, a failure to write is logged, never thrown.
+     */
+    void putVerified(Digest digest, byte[] raw) {
+        try {
+            keep(digest, raw, false);
+        } catch (IOException e) {
+            log.debug("cannot keep object {} in the disk cache: {}", digest.shortHex(), e.getMessage());
+        }
+    }
+
     /** Whether an object of this digest is on disk; unverified, for deciding what to fetch ahead. */
     boolean holds(Digest digest) {
         return Files.exists(pathOf(digest), LinkOption.NOFOLLOW_LINKS);
@@ -206,8 +218,12 @@ final class DiskCache implements ObjectSource {
      * hand, and a full disk or another member's directory in a shared cache only costs a fetch later.
      */
     private void keep(Digest digest, byte[] raw) throws IOException {
+        keep(digest, raw, !nextVerifies);
+    }
+
+    private void keep(Digest digest, byte[] raw, boolean verify) throws IOException {
         try {
-            insert(digest, raw, !nextVerifies);
+            insert(digest, raw, verify);
         } catch (DigestMismatchException e) {
             throw e;
         } catch (IOException e) {

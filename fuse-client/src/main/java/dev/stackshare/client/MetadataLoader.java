@@ -7,7 +7,10 @@ import dev.stackshare.protocol.ProtocolException;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +33,20 @@ final class MetadataLoader {
 
     private final DiskCache disk;
     private final TreeFetcher trees;
+    private final Executor background;
 
     MetadataLoader(DiskCache disk, TreeFetcher trees) {
+        this(disk, trees, Runnable::run);
+    }
+
+    /**
+     * @param background writes what the tree answer brought to the disk cache after the tree is
+     *                   built, so the mount is ready without waiting for thousands of small writes
+     */
+    MetadataLoader(DiskCache disk, TreeFetcher trees, Executor background) {
         this.disk = disk;
         this.trees = trees;
+        this.background = background;
     }
 
     SnapshotTree load(Snapshot snapshot) throws IOException {
@@ -44,31 +57,45 @@ final class MetadataLoader {
         }
         // What the answer brought, verified on insert, is built from memory up to a bound, not read
         // back from disk and hashed again; past the bound (a huge tree) the heap matters more.
+        // Held objects reach the disk cache (for the next mount) after the build, off the mount's path.
         Map<Digest, byte[]> held = new HashMap<>();
         long[] heldBytes = {0};
         trees.fetch(snapshot.id(), item -> {
-            byte[] raw = insert(item);
-            if (raw != null && heldBytes[0] + raw.length <= MAX_HELD_BYTES) {
+            byte[] raw = decompress(item);
+            if (raw == null) {
+                return;
+            }
+            if (!item.digest().matches(raw)) {
+                // Dropped, not fatal: the build that follows fetches it again, verified.
+                log.warn("dropped tree object {}: its bytes do not hash to its digest", item.digest().hex());
+            } else if (heldBytes[0] + raw.length <= MAX_HELD_BYTES) {
                 held.put(item.digest(), raw);
                 heldBytes[0] += raw.length;
+            } else {
+                disk.putVerified(item.digest(), raw);
             }
         });
-        return SnapshotTree.build(snapshot, digest -> {
+        Map<Digest, byte[]> toWrite = new LinkedHashMap<>(held);
+        SnapshotTree tree = SnapshotTree.build(snapshot, digest -> {
             byte[] raw = held.remove(digest);
             return raw != null ? raw : disk.get(digest);
         });
+        try {
+            background.execute(() -> toWrite.forEach(disk::putVerified));
+        } catch (RejectedExecutionException e) {
+            log.debug("metadata not kept on disk, the process is closing");
+        }
+        return tree;
     }
 
-    /** Verifies and stores one object of the tree answer; returns its bytes, or null when it was dropped. */
-    private byte[] insert(BatchStream.Item item) throws IOException {
+    /** One object of the tree answer, inflated (not yet verified), or null when it was dropped. */
+    private static byte[] decompress(BatchStream.Item item) {
         if (item.missing()) {
             log.warn("the tree answer lacks object {}; it will be asked for on its own", item.digest().hex());
             return null;
         }
         try {
-            byte[] raw = Compression.decompress(item.frame());
-            disk.put(item.digest(), raw);
-            return raw;
+            return Compression.decompress(item.frame());
         } catch (ProtocolException e) {
             // A bad item is dropped, not fatal: the build that follows fetches it again, verified.
             log.warn("dropped tree object {}: {}", item.digest().hex(), e.getMessage());

@@ -3,7 +3,12 @@ package dev.stackshare.client;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +25,8 @@ public final class MountedSnapshot implements AutoCloseable {
     private final Thread loop;
     private final ExecutorService readAhead;
     private boolean closed;
+    /** Work of this mount to finish before close() returns, such as metadata still being written to disk. */
+    private volatile Future<?> pending = CompletableFuture.completedFuture(null);
 
     MountedSnapshot(Snapshot snapshot, Path mountpoint, Counters counters, SnapshotFileSystem fs, Thread loop,
                     ExecutorService readAhead) {
@@ -29,6 +36,11 @@ public final class MountedSnapshot implements AutoCloseable {
         this.fs = fs;
         this.loop = loop;
         this.readAhead = readAhead;
+    }
+
+    /** Makes {@link #close()} wait (boundedly) for this work, so the next mount finds what it wrote. */
+    void finishBeforeClose(Future<?> work) {
+        pending = work;
     }
 
     public Snapshot snapshot() {
@@ -78,6 +90,13 @@ public final class MountedSnapshot implements AutoCloseable {
         } finally {
             fs.markUnmounted();
             readAhead.shutdownNow();
+            try {
+                pending.get(LOOP_EXIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("the mount's last writes did not finish: {}", e.toString());
+            }
         }
     }
 

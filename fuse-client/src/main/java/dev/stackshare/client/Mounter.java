@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,7 +82,9 @@ public final class Mounter {
         Snapshot snapshot = new SnapshotResolver(client, cacheDir.snapshots()).resolve(options.snapshot());
         // Asked for while the metadata loads; its objects are fetched while the job starts.
         CompletableFuture<List<Digest>> trace = options.prefetchTrace() ? lookUpTrace(client, snapshot.id()) : null;
-        SnapshotTree tree = new MetadataLoader(disk, client::tree).load(snapshot);
+        AtomicReference<Future<?>> metadataWritten = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        SnapshotTree tree = new MetadataLoader(disk, client::tree, r -> metadataWritten.set(HOUSEKEEPING.submit(r)))
+                .load(snapshot);
         long metadataFetched = counters.snapshot().objectsFetched();
         MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
         TraceRecorder recorder = options.recordTrace() ? new TraceRecorder() : null;
@@ -91,6 +94,7 @@ public final class Mounter {
         }
         MountedSnapshot mounted = start(tree, memory, disk::holds, recorder,
                 recorder == null ? null : () -> publishTrace(client, snapshot.id(), recorder), mountpoint, counters);
+        mounted.finishBeforeClose(metadataWritten.get());
         log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network, {} ms",
                 snapshot.id(), mountpoint, tree.objectCount(), metadataFetched,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

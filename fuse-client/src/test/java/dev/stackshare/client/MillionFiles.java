@@ -99,7 +99,7 @@ final class MillionFiles {
     public static void main(String[] args) throws Exception {
         MillionFiles shape = new MillionFiles(Integer.parseInt(args[0]), Integer.parseInt(args[1]),
                 Integer.parseInt(args[2]));
-        Path cache = Files.createDirectories(Path.of(args[3]));
+        Path cache = Path.of(args[3]); // created private (0700) by the cache itself
         ObjectSource refuses = digest -> {
             throw new IOException("not in this test's snapshot: " + digest);
         };
