@@ -19,6 +19,13 @@ import java.util.concurrent.TimeUnit;
 final class BackgroundMount {
     private static final long READY_TIMEOUT_SECONDS = 120;
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /**
+     * The filesystem process's heap is bounded: a 1,000,000-file snapshot's metadata keeps about
+     * 130 MB (MillionFileHeapIT), the memory cache 64 MB by default. Its JIT stops at C1: on a
+     * small node C2's compiling competed with the job for the CPU while it started, and cost more
+     * than the faster code it bought (docs/performance.md).
+     */
+    static final List<String> CHILD_JVM_FLAGS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 
     private BackgroundMount() {
     }
@@ -75,6 +82,8 @@ final class BackgroundMount {
             cmd.add(SETSID.toString()); // own session: the terminal closing does not take the mount down
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(CHILD_JVM_FLAGS);
+        // The launcher's flags (and the user's STACKSHARE_JAVA_OPTS) come after ours, so they win.
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
