@@ -107,6 +107,29 @@ final class Publisher {
         return lock;
     }
 
+    /**
+     * Walks every root once more without recording anything, so that the JIT has compiled the
+     * path of files the index vouches for before a developer's first publish needs it (a cold
+     * JVM takes a few re-publishes to reach full speed). Files changed since are read, and their
+     * objects frozen, but the index and the snapshots stay as they are.
+     */
+    void warmUp() throws IOException {
+        lock.lock();
+        try {
+            PublishProgress progress = new PublishProgress();
+            progress.expectRoots(roots.paths().size());
+            for (Path root : roots.paths()) {
+                Path real = root.toRealPath();
+                RootKind kind = Files.exists(real.resolve(TreeScanner.GIT), LinkOption.NOFOLLOW_LINKS)
+                        ? RootKind.LIVE : RootKind.STABLE;
+                scanner.scan(real, kind, new TreeScanner.Context(index, progress,
+                        (file, rootReal, size, chunks) -> stable.addFile(file, rootReal, size, chunkSize, chunks)));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many files the index knows; for tests and the log. */
     int indexSize() {
         lock.lock();
@@ -133,7 +156,9 @@ final class Publisher {
                     ? RootKind.LIVE : RootKind.STABLE);
         }
         progress.expectRoots(paths.size());
-        TreeScanner.Context context = new TreeScanner.Context(index, progress);
+        // Files the index vouches for were published before: their places may be served at once.
+        TreeScanner.Context context = new TreeScanner.Context(index, progress,
+                (file, rootReal, size, chunks) -> stable.addFile(file, rootReal, size, chunkSize, chunks));
         // Every root is walked at once; the pools interleave their work.
         List<TreeScanner.Pending> pending = new ArrayList<>();
         List<TreeScanner.RootScan> scans = new ArrayList<>();
@@ -150,6 +175,7 @@ final class Publisher {
             }
         }
 
+        long scanned = System.nanoTime();
         List<Snapshot.Root> records = new ArrayList<>();
         List<SyntheticTree.Placed> placed = new ArrayList<>();
         List<Runnable> commits = new ArrayList<>();
@@ -184,7 +210,11 @@ final class Publisher {
         Instant createdAt = clock.instant();
         Snapshot snapshot = new Snapshot(newId(tree, createdAt, view), view, createdAt, chunkSize, tree, records, environment);
         snapshots.add(snapshot);
+        long recorded = System.nanoTime();
         updateIndex(found, stamp);
+        LOG.debug("publish phases: scan {} ms, record {} ms, index {} ms",
+                TimeUnit.NANOSECONDS.toMillis(scanned - start), TimeUnit.NANOSECONDS.toMillis(recorded - scanned),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recorded));
         long live = records.stream().filter(r -> r.kind() == RootKind.LIVE).count();
         LOG.info("published snapshot {} (view {}): {} roots ({} live, {} stable), {} files, {} bytes ({} files, {} bytes read, "
                         + "the rest known from the index); {} new objects frozen ({} bytes compressed){}, "

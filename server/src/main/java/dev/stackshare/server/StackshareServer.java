@@ -105,6 +105,7 @@ public final class StackshareServer implements AutoCloseable {
                     new SecureRandom(), config.environment(), state.path().resolve(INDEX_FILE),
                     PublishIndex.Clock.fileSystem(state.path()));
             Snapshot first = firstPublish(publisher, config.view());
+            warmUpInBackground(publisher);
 
             Counters counters = new Counters();
             SnapshotUsage usage = SnapshotUsage.open(state.path().resolve("usage"), Clock.systemUTC());
@@ -140,6 +141,21 @@ public final class StackshareServer implements AutoCloseable {
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    /** See {@link Publisher#warmUp}; a publish request meanwhile waits for it (a fraction of a second). */
+    private static void warmUpInBackground(Publisher publisher) {
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            try {
+                publisher.warmUp();
+                LOG.debug("warmed up the publish path in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("publish warm-up stopped: {}", e.toString()); // only speed is lost
+            }
+        }, "stackshare-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Old snapshots' stable chunks, found again by walking their trees; a broken one is logged, not fatal. */

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -92,8 +91,22 @@ final class TreeScanner {
         }
     }
 
-    /** What a scan consults (the last index) and reports to (the publish's progress). */
-    record Context(PublishIndex index, PublishProgress progress) {
+    /**
+     * What a scan consults (the last index) and reports to (the publish's progress).
+     * {@code knownStable}, when set, receives the files of stable roots that the index vouched
+     * for as the walk finds them (their chunks were published before, so they may be served at
+     * once); without it they are returned in {@link RootScan#stableFiles} with the rest.
+     */
+    record Context(PublishIndex index, PublishProgress progress, StableSink knownStable) {
+        Context(PublishIndex index, PublishProgress progress) {
+            this(index, progress, null);
+        }
+    }
+
+    /** Takes the places of a stable file's chunks; called from the walk's threads. */
+    @FunctionalInterface
+    interface StableSink {
+        void accept(Path file, Path rootReal, long size, List<Digest> chunks);
     }
 
     /** Scans with no index (every file is read) and no one watching. */
@@ -137,7 +150,6 @@ final class TreeScanner {
         private final LongAdder skipped = new LongAdder();
         private final LongAdder hashedFiles = new LongAdder();
         private final LongAdder hashedBytes = new LongAdder();
-        private final ConcurrentLinkedQueue<StableFile> stableFiles = new ConcurrentLinkedQueue<>();
 
         private Pending(Path rootReal, RootKind kind, Context context) {
             this.kind = kind;
@@ -159,15 +171,16 @@ final class TreeScanner {
                 throw rethrow(t);
             }
             List<PublishIndex.Entry> indexEntries = new ArrayList<>();
+            List<StableFile> stableFiles = new ArrayList<>();
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             Digest tree;
             try {
-                tree = build(top, this, indexEntries, writes);
+                tree = build(top, this, indexEntries, stableFiles, writes);
             } finally {
                 awaitAll(writes);
             }
             return new RootScan(tree, files.sum(), bytes.sum(), newObjects.sum(), newBytes.sum(), skipped.sum(),
-                    hashedFiles.sum(), hashedBytes.sum(), new ArrayList<>(stableFiles), indexEntries);
+                    hashedFiles.sum(), hashedBytes.sum(), stableFiles, indexEntries);
         }
 
         /** Tasks not yet started do nothing; the scan then fails. */
@@ -237,6 +250,7 @@ final class TreeScanner {
         final Path path;
         final List<Entry> ready = new ArrayList<>();
         final List<PublishIndex.Entry> indexed = new ArrayList<>();
+        final List<StableFile> stableFiles = new ArrayList<>();
         final List<FileSlot> hashing = new ArrayList<>();
         final List<SubDir> dirs = new ArrayList<>();
         /** Set when the directory could not be listed (permission denied, deleted meanwhile). */
@@ -250,6 +264,7 @@ final class TreeScanner {
     private static final class FileSlot {
         Entry.File entry;
         PublishIndex.Entry indexEntry;
+        StableFile stableFile;
     }
 
     private record SubDir(String name, FileStat stat, DirNode node) {
@@ -306,7 +321,15 @@ final class TreeScanner {
                 if (known != null && (scan.kind == RootKind.STABLE || frozen(known))) {
                     node.indexed.add(known);
                     node.ready.add(new Entry.File(name, stat.mode(), stat.size(), stat.mtimeNanos(), known.content()));
-                    recordFile(scan, child, known.size(), known.chunks());
+                    scan.files.increment();
+                    scan.bytes.add(known.size());
+                    if (scan.kind == RootKind.STABLE) {
+                        if (scan.context.knownStable() != null) {
+                            scan.context.knownStable().accept(child, scan.top.path, known.size(), known.chunks());
+                        } else {
+                            node.stableFiles.add(new StableFile(child, known.size(), known.chunks()));
+                        }
+                    }
                 } else {
                     progress.filesToHash.increment();
                     progress.bytesToHash.add(stat.size());
@@ -342,14 +365,6 @@ final class TreeScanner {
         return true;
     }
 
-    private static void recordFile(Pending scan, Path file, long size, List<Digest> chunks) {
-        if (scan.kind == RootKind.STABLE) {
-            scan.stableFiles.add(new StableFile(file, size, chunks));
-        }
-        scan.files.increment();
-        scan.bytes.add(size);
-    }
-
     /** Leaves the slot empty when the file vanished or could not be read. */
     private void hashFile(Pending scan, FileSlot slot, Path file, String key, String name, FileStat stat)
             throws IOException {
@@ -383,7 +398,11 @@ final class TreeScanner {
         }
         scan.hashedFiles.increment();
         scan.hashedBytes.add(size);
-        recordFile(scan, file, size, hashed.chunks());
+        scan.files.increment();
+        scan.bytes.add(size);
+        if (scan.kind == RootKind.STABLE) {
+            slot.stableFile = new StableFile(file, size, hashed.chunks());
+        }
         slot.indexEntry = PublishIndex.Entry.of(key, hashed.stat(), content, hashed.chunks());
         slot.entry = new Entry.File(name, hashed.stat().mode(), size, hashed.stat().mtimeNanos(), content);
     }
@@ -393,20 +412,24 @@ final class TreeScanner {
      * file and a rename each, the slow part on a first publish) go to the hash pool meanwhile.
      */
     private Digest build(DirNode node, Pending scan, List<PublishIndex.Entry> indexEntries,
-                         List<CompletableFuture<Void>> writes) throws IOException {
+                         List<StableFile> stableFiles, List<CompletableFuture<Void>> writes) throws IOException {
         List<Entry> entries = new ArrayList<>(node.ready);
         indexEntries.addAll(node.indexed);
+        stableFiles.addAll(node.stableFiles);
         for (FileSlot slot : node.hashing) {
             if (slot.entry != null) {
                 entries.add(slot.entry);
                 indexEntries.add(slot.indexEntry);
+                if (slot.stableFile != null) {
+                    stableFiles.add(slot.stableFile);
+                }
             }
         }
         for (SubDir sub : node.dirs) {
             if (sub.node().leftOut) {
                 continue;
             }
-            Digest tree = build(sub.node(), scan, indexEntries, writes);
+            Digest tree = build(sub.node(), scan, indexEntries, stableFiles, writes);
             entries.add(new Entry.Dir(sub.name(), sub.stat().mode(), sub.stat().size(), sub.stat().mtimeNanos(), tree));
         }
         byte[] encoded = DirectoryCodec.encode(new Directory(entries));
