@@ -15,7 +15,8 @@ import java.util.List;
  * Cuts one regular file into chunks and hashes them, reading through a {@link FileChannel} one
  * chunk at a time so a file of any size costs one chunk of memory. A file that changes while it
  * is read (its stat differs before and after, or it ends early or runs long) is read again; one
- * that keeps changing fails the publish, because a snapshot must never mix two versions.
+ * that keeps changing is reported ({@link FileKeepsChangingException}), because a snapshot must
+ * never mix two versions.
  */
 final class FileHasher {
     static final int MAX_ATTEMPTS = 3;
@@ -60,7 +61,7 @@ final class FileHasher {
      * Hashes {@code file}, which {@code before} says is a regular file.
      *
      * @throws java.nio.file.NoSuchFileException if it vanished, which the scanner treats as deleted
-     * @throws ServerException if it changed on every attempt
+     * @throws FileKeepsChangingException if it changed on every attempt
      */
     Hashed hash(Path file, FileStat before, ChunkSink sink) throws IOException {
         FileStat expected = before;
@@ -75,7 +76,7 @@ final class FileHasher {
             }
             expected = after;
         }
-        throw new ServerException("file " + file + " changed while it was read, " + MAX_ATTEMPTS
+        throw new FileKeepsChangingException("file " + file + " changed while it was read, " + MAX_ATTEMPTS
                 + " times; publish again once whatever writes it has finished");
     }
 

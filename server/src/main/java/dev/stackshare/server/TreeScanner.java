@@ -384,6 +384,10 @@ final class TreeScanner {
         } catch (AccessDeniedException e) {
             scan.skip(file, "permission denied");
             return;
+        } catch (FileKeepsChangingException e) {
+            scan.skip(file, "it changed on each of " + FileHasher.MAX_ATTEMPTS + " reads; publish again once whatever"
+                    + " writes it has finished");
+            return;
         } finally {
             progress.filesHashed.increment();
         }

@@ -48,6 +48,24 @@ class TreeScannerTest {
     }
 
     @Test
+    void aFileThatKeepsChangingIsLeftOutWithAWarningAndTheRestIsPublished() throws IOException {
+        Path root = tmp.resolve("busy");
+        Path busy = Trees.file(root, "busy.log", "start\n");
+        Trees.file(root, "calm.py", "x = 1\n");
+        try (ScanFixture appending = new ScanFixture(tmp.resolve("store2"), (file, index) -> {
+            if (file.getFileName().toString().equals("busy.log")) {
+                Files.writeString(file, "more\n", java.nio.file.StandardOpenOption.APPEND);
+            }
+        })) {
+            TreeScanner.RootScan scan = appending.scan(root, RootKind.LIVE);
+            assertEquals(1, scan.skipped());
+            assertEquals(1, scan.files());
+            List<String> names = appending.dir(scan.tree()).entries().stream().map(Entry::name).toList();
+            assertEquals(List.of("calm.py"), names, busy + " is left out, never recorded half-read");
+        }
+    }
+
+    @Test
     void equalTreesInDifferentPlacesHaveEqualDigests() throws IOException {
         Digest a = fx.scan(sample("a"), RootKind.STABLE).tree();
         Digest b = fx.scan(sample("b"), RootKind.STABLE).tree();
