@@ -75,6 +75,9 @@ final class PublishProgressBar implements Consumer<Api.PublishProgress> {
         }
         if (ok && last != null) {
             err.println(summary(last, millis));
+            for (String entry : last.leftOut()) {
+                err.println("publish: left out " + entry);
+            }
         }
         err.flush();
     }
@@ -95,6 +98,10 @@ final class PublishProgressBar implements Consumer<Api.PublishProgress> {
         s.append("; froze ").append(ProgressText.count(p.objectsFrozen())).append(" new objects (")
                 .append(ProgressText.bytes(p.bytesFrozen())).append("); ")
                 .append(String.format(java.util.Locale.ROOT, "%.2f s", millis / 1000.0));
+        if (!p.leftOut().isEmpty()) {
+            s.append("; ").append(p.leftOut().size()).append(p.leftOut().size() == Api.PublishProgress.MAX_LEFT_OUT
+                    ? "+" : "").append(" entries left out (below)");
+        }
         return s.toString();
     }
 }

@@ -304,6 +304,20 @@ class OrdinaryUserIT {
     }
 
     @Test
+    void anUnreadableFileIsLeftOutAndNamedInThePublishSummary() throws Exception {
+        Path secret = a.dir().resolve("stack/unreadable.dat");
+        assertEquals(0, sh(a, Map.of(), "echo x > " + secret + " && chmod 000 " + secret).exit());
+        try {
+            Sh.Result publish = ss(a, Map.of(), "publish");
+            assertEquals(0, publish.exit(), publish.toString());
+            assertTrue(publish.err().contains("publish: left out " + secret + ": permission denied"), publish.toString());
+            assertTrue(publish.err().contains("1 entries left out"), publish.toString());
+        } finally {
+            assertEquals(0, sh(a, Map.of(), "rm -f " + secret).exit());
+        }
+    }
+
+    @Test
     void oneNodeTwoUsersCannotReadEachOthersMountOrCache() throws Exception {
         Path mntA = mkdirAs(a);
         Path mntB = mkdirAs(b);

@@ -1,5 +1,7 @@
 package dev.stackshare.protocol;
 
+import java.util.List;
+
 /**
  * The HTTP API both sides speak. Every request carries {@code Authorization: Bearer TOKEN}.
  *
@@ -53,11 +55,18 @@ public final class Api {
      * How far a publish has got. Files are {@code seen} when the walk stats them, {@code toHash}
      * when the index cannot vouch for them and they must be read, {@code hashed} once read;
      * {@code frozen} counts new objects written to the store (compressed bytes). {@code walked}
-     * says every root has been listed, so the {@code toHash} totals are final.
+     * says every root has been listed, so the {@code toHash} totals are final. {@code leftOut}
+     * names the entries left out of the snapshot so far, each "path: why".
      */
     public record PublishProgress(boolean walked, long filesSeen, long bytesSeen, long filesToHash,
                                   long bytesToHash, long filesHashed, long bytesHashed, long objectsFrozen,
-                                  long bytesFrozen, long elapsedMillis) {
+                                  long bytesFrozen, long elapsedMillis, List<String> leftOut) {
+        /** At most this many left-out entries are named; the count in the log is complete. */
+        public static final int MAX_LEFT_OUT = 100;
+
+        public PublishProgress {
+            leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
+        }
     }
 
     /**

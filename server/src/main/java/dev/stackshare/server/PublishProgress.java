@@ -1,6 +1,10 @@
 package dev.stackshare.server;
 
 import dev.stackshare.protocol.Api;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,6 +25,14 @@ final class PublishProgress {
     final LongAdder objectsFrozen = new LongAdder();
     final LongAdder bytesFrozen = new LongAdder();
     private final AtomicInteger rootsToWalk = new AtomicInteger(-1);
+    private final Queue<String> leftOut = new ConcurrentLinkedQueue<>();
+
+    /** An entry the scanner left out of the snapshot, for the publish summary. */
+    void leftOut(Path path, String why) {
+        if (leftOut.size() < Api.PublishProgress.MAX_LEFT_OUT) {
+            leftOut.add(path + ": " + why);
+        }
+    }
 
     /** Called once, before the walk starts, with the number of roots it scans. */
     void expectRoots(int roots) {
@@ -40,6 +52,6 @@ final class PublishProgress {
     Api.PublishProgress snapshot() {
         return new Api.PublishProgress(walked(), filesSeen.sum(), bytesSeen.sum(), filesToHash.sum(),
                 bytesToHash.sum(), filesHashed.sum(), bytesHashed.sum(), objectsFrozen.sum(), bytesFrozen.sum(),
-                (System.nanoTime() - startNanos) / 1_000_000);
+                (System.nanoTime() - startNanos) / 1_000_000, List.copyOf(leftOut));
     }
 }

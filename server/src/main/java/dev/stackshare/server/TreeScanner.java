@@ -233,6 +233,7 @@ final class TreeScanner {
 
         private void skip(Path path, String why) {
             skipped.increment();
+            context.progress().leftOut(path, why);
             LOG.warn("left {} out of the snapshot: {}", path, why);
         }
     }
