@@ -21,11 +21,13 @@ final class BackgroundMount {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     /**
      * The filesystem process's heap is bounded: a 1,000,000-file snapshot's metadata keeps about
-     * 130 MB (MillionFileHeapIT), the memory cache 64 MB by default. Its JIT stops at C1: on a
-     * small node C2's compiling competed with the job for the CPU while it started, and cost more
-     * than the faster code it bought (docs/performance.md).
+     * 120 MB (MillionFileHeapIT), the memory cache 64 MB by default. C2 compiles only really hot
+     * methods (SHA-256 and the codecs get their intrinsics within the first megabytes): with the
+     * default thresholds it spent 1.5 s of CPU compiling while the job started on a 2-core node,
+     * and with C1 alone SHA-256 runs at a tenth of its speed (docs/performance.md).
      */
-    static final List<String> CHILD_JVM_FLAGS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+    static final List<String> CHILD_JVM_FLAGS = List.of("-Xmx256m", "-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=50000", "-XX:Tier4CompileThreshold=60000", "-XX:Tier4BackEdgeThreshold=400000");
 
     private BackgroundMount() {
     }
