@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  *
  * Each repetition measures both sides back to back, with the page cache warmed just before
  * each timed command (this machine's memory manager evicts idle page cache, so "warm" must be
- * made, not assumed). The server is the real {@code stackshare serve} in its own process; its
+ * made, not assumed), or dropped before each for both sides ({@link Config#dropCaches}). The server is the real {@code stackshare serve} in its own process; its
  * own log line gives the time of each publish, {@code stackshare publish} the request time and
  * the command's wall time.
  */
@@ -44,7 +44,12 @@ public final class PublishBench {
      * @param launcher the {@code stackshare} launcher ({@code bin/stackshare})
      * @param workDir  scratch for state dirs (removed after)
      */
-    public record Config(Path launcher, List<Workload> workloads, int reps, Path workDir, Path out) {
+    /**
+     * @param dropCaches drop the page cache (as root) before each timed command instead of warming
+     *                   it: for trees too big to stay cached, both sides then read from the disk
+     */
+    public record Config(Path launcher, List<Workload> workloads, int reps, Path workDir, Path out,
+                         boolean dropCaches) {
         public Config {
             workloads = List.copyOf(workloads);
             if (reps < 1) {
@@ -91,11 +96,11 @@ public final class PublishBench {
         Server server = null;
         try {
             for (int rep = 1; rep <= config.reps(); rep++) {
-                warm(q, cores);
+                prepare(config, q, cores);
                 find.add(timed("find " + q + " -printf '%s %T@ %C@ %i %m %p\\n' > /dev/null"));
-                warm(q, cores);
+                prepare(config, q, cores);
                 sha.add(timed("find " + q + " -type f -print0 | xargs -0 -P" + cores + " -n 64 sha256sum > /dev/null"));
-                warm(q, cores);
+                prepare(config, q, cores);
                 if (server != null) {
                     server.stop();
                 }
@@ -128,7 +133,7 @@ public final class PublishBench {
                                   List<Double> findAgain, List<Double> server1, List<Double> request,
                                   List<Double> command, PrintStream log) throws IOException, InterruptedException {
         for (int rep = 1; rep <= config.reps(); rep++) {
-            warm(q, cores);
+            prepare(config, q, cores);
             findAgain.add(timed("find " + q + " -printf '%s %T@ %C@ %i %m %p\\n' > /dev/null"));
             Files.writeString(edited, "# bench edit " + rep + " " + System.nanoTime() + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -214,6 +219,15 @@ public final class PublishBench {
         }
     }
 
+    private static void prepare(Config config, String quotedTree, int cores) throws IOException, InterruptedException {
+        if (config.dropCaches()) {
+            Proc.sh("sync && echo 3 > /proc/sys/vm/drop_caches", Map.of(), 120)
+                    .requireOk("dropping the page cache (needs root)");
+        } else {
+            warm(quotedTree, cores);
+        }
+    }
+
     /** Reads every file once, so both sides of a comparison start from the same (warm) page cache. */
     private static void warm(String quotedTree, int cores) throws IOException, InterruptedException {
         Proc.sh("find " + quotedTree + " -type f -print0 | xargs -0 -P" + cores + " -n 256 cat > /dev/null", Map.of(),
@@ -257,10 +271,12 @@ public final class PublishBench {
     }
 
     /** The results as a Markdown section: medians, ratios against the targets, every run. */
-    public static String markdown(List<Result> results, String commandLine) {
+    public static String markdown(List<Result> results, String commandLine, boolean dropCaches) {
         StringBuilder s = new StringBuilder();
-        s.append("Command: `").append(commandLine).append("`. Page cache: warm for both sides (every file read ")
-                .append("just before each timed command). Medians of ").append(results.isEmpty() ? 0
+        s.append("Command: `").append(commandLine).append("`. Page cache: ").append(dropCaches
+                        ? "dropped before each timed command, for both sides"
+                        : "warm for both sides (every file read just before each timed command)")
+                .append(". Medians of ").append(results.isEmpty() ? 0
                         : results.get(0).find().size()).append(" runs.\n\n");
         s.append("| tree | files | bytes | `find -printf` | re-publish (server) | ÷ find (target < 2) | request | "
                 + "`stackshare publish` | `sha256sum` ×cores | first publish | throughput ÷ sha256sum (target ≥ 0.7) |\n");
@@ -285,9 +301,10 @@ public final class PublishBench {
 
     /** Writes {@code publish.md} and {@code publish.json} into the config's out dir. */
     public static void write(Config config, List<Result> results, String commandLine) throws IOException {
-        Files.writeString(config.out().resolve("publish.md"), markdown(results, commandLine), StandardCharsets.UTF_8);
+        Files.writeString(config.out().resolve("publish.md"), markdown(results, commandLine, config.dropCaches()),
+                StandardCharsets.UTF_8);
         Files.writeString(config.out().resolve("publish.json"), Json.writePretty(Map.of("command", commandLine,
-                "pageCache", "warm", "results", results)), StandardCharsets.UTF_8);
+                "pageCache", config.dropCaches() ? "dropped" : "warm", "results", results)), StandardCharsets.UTF_8);
     }
 
     private static String list(List<Double> values) {

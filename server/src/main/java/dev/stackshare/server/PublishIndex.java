@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * +------------+------------+--------+---------+---------+----------+----------+----------+----------+-----------+------------+
  * | u16 shared | u16 suffix | suffix | u64 dev | u64 ino | u32 mode | u64 size | i64 mtime| i64 ctime| u32 chunks| 32 * chunks|
  * +------------+------------+--------+---------+---------+----------+----------+----------+----------+-----------+------------+
- * path = first {@code shared} UTF-8 bytes of the previous entry's path + {@code suffix} bytes
+ * path = first {@code shared} UTF-8 bytes of the previous entry's path + {@code suffix} bytes;
+ * entries in the order of the walk that made them
  * </pre>
  * The file is written whole to a temporary file and renamed over the old one, so a server that
  * dies mid-write leaves the old index. A file that is short, long, of another version or chunk
@@ -102,24 +103,30 @@ final class PublishIndex {
     private final int chunkSize;
     private final long stampNanos;
     private final Map<String, Entry> entries;
+    /** The entries in the order they came (the walk's), which is the order they are written in. */
+    private final List<Entry> order;
 
-    private PublishIndex(int chunkSize, long stampNanos, Map<String, Entry> entries) {
+    private PublishIndex(int chunkSize, long stampNanos, Map<String, Entry> entries, List<Entry> order) {
         this.chunkSize = chunkSize;
         this.stampNanos = stampNanos;
         this.entries = entries;
+        this.order = order;
     }
 
     static PublishIndex empty(int chunkSize) {
-        return new PublishIndex(chunkSize, Long.MIN_VALUE, Map.of());
+        return new PublishIndex(chunkSize, Long.MIN_VALUE, Map.of(), List.of());
     }
 
     /** The entries of one scan, stamped with the file system time taken before it read anything. */
     static PublishIndex of(int chunkSize, long stampNanos, List<Entry> entries) {
         Map<String, Entry> map = new HashMap<>(entries.size() * 4 / 3 + 1);
+        List<Entry> order = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            map.put(e.path(), e);
+            if (map.put(e.path(), e) == null) {
+                order.add(e);
+            }
         }
-        return new PublishIndex(chunkSize, stampNanos, map);
+        return new PublishIndex(chunkSize, stampNanos, map, order);
     }
 
     int size() {
@@ -193,18 +200,16 @@ final class PublishIndex {
             out.writeInt(VERSION);
             out.writeInt(chunkSize);
             out.writeLong(stampNanos);
-            out.writeInt(entries.size());
-            // Sorted, so neighbours share long prefixes and the file does not depend on scan timing.
-            List<Entry> sorted = new ArrayList<>(entries.values());
-            sorted.sort((a, b) -> a.path().compareTo(b.path()));
+            out.writeInt(order.size());
+            // In walk order: the files of one directory follow each other and share long prefixes.
             byte[] previous = new byte[0];
-            for (Entry e : sorted) {
+            for (Entry e : order) {
                 byte[] path = e.path().getBytes(StandardCharsets.UTF_8);
                 int mismatch = Arrays.mismatch(previous, path);
                 int shared = Math.min(0xFFFF, mismatch < 0 ? path.length : mismatch);
                 int suffix = path.length - shared;
                 if (suffix > 0xFFFF) {
-                    continue; // no such path on Linux (PATH_MAX is 4096); never trusted, so just left out
+                    throw new IllegalStateException("path longer than 65535 bytes: " + e.path());
                 }
                 out.writeShort(shared);
                 out.writeShort(suffix);

@@ -18,6 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +41,7 @@ final class Publisher {
     private final Map<String, String> environment;
     private final Path indexFile;
     private final PublishIndex.Clock fsClock;
+    private final Executor indexWriter;
     private final ReentrantLock lock = new ReentrantLock();
     private long counter;
     /** What the last publish (or the index file, at start) knows; replaced after each publish. */
@@ -48,10 +51,12 @@ final class Publisher {
      * @param indexFile where the index persists between runs ({@link PublishIndex}); null keeps it
      *                  in memory only
      * @param fsClock   the file system's time, to stamp each index
+     * @param indexWriter writes the index file after a publish has answered; one thread, so the
+     *                  writes land in order
      */
     Publisher(RootSet roots, TreeScanner scanner, FrozenStore store, StableLocations stable, SnapshotStore snapshots,
               int chunkSize, Clock clock, Random nonces, Map<String, String> environment, Path indexFile,
-              PublishIndex.Clock fsClock) {
+              PublishIndex.Clock fsClock, Executor indexWriter) {
         this.roots = roots;
         this.scanner = scanner;
         this.store = store;
@@ -63,6 +68,7 @@ final class Publisher {
         this.environment = Map.copyOf(environment);
         this.indexFile = indexFile;
         this.fsClock = fsClock;
+        this.indexWriter = indexWriter;
         this.index = indexFile == null ? PublishIndex.empty(chunkSize) : PublishIndex.load(indexFile, chunkSize);
     }
 
@@ -70,7 +76,15 @@ final class Publisher {
     Publisher(RootSet roots, TreeScanner scanner, FrozenStore store, StableLocations stable, SnapshotStore snapshots,
               int chunkSize, Clock clock, Random nonces, Map<String, String> environment) {
         this(roots, scanner, store, stable, snapshots, chunkSize, clock, nonces, environment, null,
-                () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
+                () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()), Runnable::run);
+    }
+
+    /** Writes the index file in the publishing thread (for tests). */
+    Publisher(RootSet roots, TreeScanner scanner, FrozenStore store, StableLocations stable, SnapshotStore snapshots,
+              int chunkSize, Clock clock, Random nonces, Map<String, String> environment, Path indexFile,
+              PublishIndex.Clock fsClock) {
+        this(roots, scanner, store, stable, snapshots, chunkSize, clock, nonces, environment, indexFile, fsClock,
+                Runnable::run);
     }
 
     static void checkView(String view) throws ServerException {
@@ -211,7 +225,7 @@ final class Publisher {
         Snapshot snapshot = new Snapshot(newId(tree, createdAt, view), view, createdAt, chunkSize, tree, records, environment);
         snapshots.add(snapshot);
         long recorded = System.nanoTime();
-        updateIndex(found, stamp);
+        updateIndex(found, stamp, hashedFiles > 0);
         LOG.debug("publish phases: scan {} ms, record {} ms, index {} ms",
                 TimeUnit.NANOSECONDS.toMillis(scanned - start), TimeUnit.NANOSECONDS.toMillis(recorded - scanned),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recorded));
@@ -227,20 +241,29 @@ final class Publisher {
 
     /**
      * The index of this publish replaces the last one, and is written to disk unless nothing
-     * changed (then the old one, and its older stamp, still hold for every entry). A failed write
-     * costs the next server start some reading, never a wrong digest.
+     * changed (then the old one, and its older stamp, still hold for every entry). The file is
+     * written after the publish has answered: until it lands, the older file on disk still holds
+     * for every entry whose stat it matches. A failed write costs the next server start some
+     * reading, never a wrong digest.
      */
-    private void updateIndex(List<PublishIndex.Entry> found, long stamp) {
-        if (index.sameAs(found)) {
+    private void updateIndex(List<PublishIndex.Entry> found, long stamp, boolean anyRead) {
+        if (!anyRead && index.sameAs(found)) {
             return;
         }
-        index = PublishIndex.of(chunkSize, stamp, found);
+        PublishIndex fresh = PublishIndex.of(chunkSize, stamp, found);
+        index = fresh;
         if (indexFile != null) {
             try {
-                index.save(indexFile);
-            } catch (IOException e) {
-                LOG.warn("cannot write the publish index {} ({}); the next server start reads every file again",
-                        indexFile, e.toString());
+                indexWriter.execute(() -> {
+                    try {
+                        fresh.save(indexFile);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("cannot write the publish index {} ({}); the next server start reads every file "
+                                + "again", indexFile, e.toString());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                LOG.debug("server stopping: publish index {} not written", indexFile);
             }
         }
     }

@@ -91,7 +91,8 @@ public final class StackshareServer implements AutoCloseable {
             reindex(snapshots, store, stable);
 
             int cpus = Runtime.getRuntime().availableProcessors();
-            ExecutorService hashing = Executors.newFixedThreadPool(cpus, threads("stackshare-hash"));
+            // Two readers a core: with a cold page cache reads wait on the disk, which serves several at once.
+            ExecutorService hashing = Executors.newFixedThreadPool(2 * cpus, threads("stackshare-hash"));
             resources.add(() -> stop(hashing));
             // lstat-bound: its own threads, so the walk (and with it the progress totals) never queues behind reads.
             ExecutorService walking = Executors.newFixedThreadPool(cpus, threads("stackshare-walk"));
@@ -101,9 +102,12 @@ public final class StackshareServer implements AutoCloseable {
 
             TreeScanner scanner = new TreeScanner(new FileHasher(chunkSize, FileHasher.ReadListener.NONE), store,
                     walking, hashing, Set.of(state.path().toRealPath()), Excludes.of(config.excludes()));
+            // Closed (and so its last write finished) after the pools, before the state dir is let go.
+            ExecutorService indexWriter = Executors.newSingleThreadExecutor(threads("stackshare-index"));
+            resources.add(0, () -> stop(indexWriter));
             Publisher publisher = new Publisher(roots, scanner, store, stable, snapshots, chunkSize, Clock.systemUTC(),
                     new SecureRandom(), config.environment(), state.path().resolve(INDEX_FILE),
-                    PublishIndex.Clock.fileSystem(state.path()));
+                    PublishIndex.Clock.fileSystem(state.path()), indexWriter);
             Snapshot first = firstPublish(publisher, config.view());
             warmUpInBackground(publisher);
 
