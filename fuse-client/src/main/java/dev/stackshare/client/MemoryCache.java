@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -102,7 +105,8 @@ final class MemoryCache implements ObjectSource {
     int prefetch(Collection<Digest> digests, Executor executor) {
         Map<Digest, CompletableFuture<byte[]>> mine = new LinkedHashMap<>();
         claim(digests, new LinkedHashMap<>(), mine);
-        if (mine.isEmpty()) {
+        int claimed = mine.size();
+        if (claimed == 0) {
             return 0;
         }
         try {
@@ -110,14 +114,14 @@ final class MemoryCache implements ObjectSource {
                 try {
                     fetch(mine);
                 } catch (IOException | RuntimeException e) {
-                    log.debug("prefetch of {} objects failed: {}", mine.size(), e.getMessage());
+                    log.debug("prefetch of {} objects failed: {}", claimed, e.getMessage());
                 }
             });
         } catch (RejectedExecutionException e) {
             failUnfinished(mine, e);
             return 0;
         }
-        return mine.size();
+        return claimed;
     }
 
     /**
@@ -153,19 +157,26 @@ final class MemoryCache implements ObjectSource {
         }
     }
 
+    /**
+     * Completes each claimed future as its object arrives and lets go of it at once: a trace
+     * prefetch may stream far more than the heap holds, and the cache alone decides what stays.
+     */
     private void fetch(Map<Digest, CompletableFuture<byte[]>> mine) throws IOException {
+        List<Digest> order = new ArrayList<>(mine.keySet()); // the batch's order: first wanted first
+        Map<Digest, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>(mine);
+        mine.clear();
         try {
-            next.getEach(mine.keySet(), (d, raw) -> {
-                CompletableFuture<byte[]> f = mine.get(d);
+            next.getEach(order, (d, raw) -> {
+                CompletableFuture<byte[]> f = waiting.remove(d);
                 if (f != null) {
                     f.complete(raw);
                 }
             });
         } catch (IOException | RuntimeException | Error e) {
-            failUnfinished(mine, e);
+            failUnfinished(waiting, e);
             throw e;
         }
-        failUnfinished(mine, new IOException("the answer lacked the object"));
+        failUnfinished(waiting, new IOException("the answer lacked the object"));
     }
 
     private static void failUnfinished(Map<Digest, CompletableFuture<byte[]>> futures, Throwable cause) {

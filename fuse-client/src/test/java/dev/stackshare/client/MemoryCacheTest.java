@@ -210,6 +210,39 @@ class MemoryCacheTest {
     }
 
     @Test
+    void aPrefetchLargerThanTheCacheKeepsOnlyWhatTheBoundAllows() throws IOException {
+        List<Digest> many = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            many.add(objects.put(TestSnapshot.bytes(100_000, 100 + i)));
+        }
+        List<java.lang.ref.WeakReference<byte[]>> handedOut = new ArrayList<>();
+        ObjectSource streaming = new ObjectSource() {
+            @Override
+            public byte[] get(Digest digest) throws IOException {
+                return objects.get(digest).clone();
+            }
+
+            @Override
+            public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
+                for (Digest d : digests) {
+                    byte[] copy = objects.get(d).clone();
+                    handedOut.add(new java.lang.ref.WeakReference<>(copy));
+                    sink.accept(d, copy);
+                }
+            }
+        };
+        MemoryCache cache = new MemoryCache(streaming, 1_000_000, counters);
+
+        assertEquals(50, cache.prefetch(many, Runnable::run));
+        cache.cleanUp();
+        System.gc();
+
+        long alive = handedOut.stream().filter(r -> r.get() != null).count();
+        assertTrue(alive <= 11, "a 1 MB cache keeps about ten 100 KB objects, not the whole prefetch: " + alive);
+        assertArrayEquals(objects.objects.get(many.get(0)), cache.get(many.get(0)), "an evicted object is fetched again");
+    }
+
+    @Test
     void rejectsNegativeBound() {
         assertThrows(IllegalArgumentException.class, () -> new MemoryCache(objects, -1, counters));
     }
