@@ -43,8 +43,6 @@ public final class ServerClient {
     /** Tries per idempotent request when the connection fails; a server that answers is never retried. */
     private static final int ATTEMPTS = 3;
     private static final long FIRST_BACKOFF_MS = 100;
-    /** {@code GET|PUT /v1/snapshots/{id}/trace}: the objects a recorded job read, hex digests one a line. */
-    static final String TRACE_SUFFIX = "/trace";
     /** Most bytes of an error body worth reading. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -262,7 +260,7 @@ public final class ServerClient {
     }
 
     private static String tracePath(String snapshotId) {
-        return Api.SNAPSHOTS + "/" + snapshotId + TRACE_SUFFIX;
+        return Api.SNAPSHOTS + "/" + snapshotId + Api.TRACE_SUFFIX;
     }
 
     private Snapshot snapshotById(String id) throws IOException {

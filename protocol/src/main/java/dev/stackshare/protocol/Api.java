@@ -10,6 +10,8 @@ import java.util.List;
  * POST /v1/objects:batch           body: one hex digest per line; answer: a {@link BatchStream}
  * GET  /v1/snapshots/{id}          the {@link Snapshot} record (JSON)
  * GET  /v1/snapshots/{id}/tree     every directory object of the snapshot, as a {@link BatchStream}
+ * GET  /v1/snapshots/{id}/trace    the objects recorded jobs read from it: hex digests one a line, first reads first
+ * PUT  /v1/snapshots/{id}/trace    body: a job's trace (hex digests one a line), merged into the snapshot's
  * GET  /v1/views/{name}            {@link ViewAnswer} (JSON, never cached); "latest" is the newest snapshot
  * POST /v1/snapshots               publish the server's roots now; answer: the new {@link Snapshot};
  *                                  with "Accept: application/x-ndjson" a stream of {@link PublishEvent} lines
@@ -24,6 +26,7 @@ public final class Api {
     public static final String VIEWS = "/v1/views/";
     public static final String STATS = "/v1/stats";
     public static final String TREE_SUFFIX = "/tree";
+    public static final String TRACE_SUFFIX = "/trace";
     public static final String LATEST = "latest";
     public static final String DEFAULT_VIEW = "default";
     public static final String BEARER = "Bearer ";

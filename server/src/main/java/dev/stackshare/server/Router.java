@@ -14,11 +14,6 @@ import dev.stackshare.protocol.Snapshot;
 final class Router {
     private static final String SNAPSHOTS_SLASH = Api.SNAPSHOTS + "/";
     private static final int MAX_URI = 2048;
-    /**
-     * {@code GET|PUT /v1/snapshots/{id}/trace}: the objects recorded jobs read from a snapshot,
-     * hex digests one a line, first reads first; a later mount fetches them in one batch.
-     */
-    static final String TRACE_SUFFIX = "/trace";
 
     private Router() {
     }
@@ -49,8 +44,8 @@ final class Router {
             requireMethod(method, "POST", path);
             return new ApiRequest.Gc(body);
         }
-        if (path.startsWith(SNAPSHOTS_SLASH) && path.endsWith(TRACE_SUFFIX)) {
-            String id = snapshotId(path.substring(SNAPSHOTS_SLASH.length(), path.length() - TRACE_SUFFIX.length()));
+        if (path.startsWith(SNAPSHOTS_SLASH) && path.endsWith(Api.TRACE_SUFFIX)) {
+            String id = snapshotId(path.substring(SNAPSHOTS_SLASH.length(), path.length() - Api.TRACE_SUFFIX.length()));
             if (method.equals("PUT")) {
                 return new ApiRequest.PutTrace(id, body);
             }
