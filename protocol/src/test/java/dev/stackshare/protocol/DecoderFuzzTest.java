@@ -5,120 +5,88 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property-based fuzzing of every decoder in the protocol: for any input, a decoder returns a
  * value that re-encodes to the same bytes, or throws {@link ProtocolException}; never another
  * exception, never an allocation the input does not justify. Inputs are random bytes and
- * mutations of valid encodings (which reach much deeper into the decoders).
+ * mutations of valid encodings (which reach much deeper into the decoders). Seeds are fixed so a
+ * failure repeats; the number of cases bounds the time CI spends.
  */
 class DecoderFuzzTest {
-    private static final int TRIES = 3000;
+    static final int CASES = 5000;
 
-    // ---- generators -------------------------------------------------------------------
-
-    @Provide
-    Arbitrary<Directory> directories() {
-        Arbitrary<String> names = Arbitraries.strings().withCharRange('!', '~').withChars('é', '日', ' ')
-                .ofMinLength(1).ofMaxLength(20).filter(n -> !n.equals(".") && !n.equals("..") && n.indexOf('/') < 0);
-        Arbitrary<Digest> digests = Arbitraries.bytes().array(byte[].class).ofSize(8).map(Digest::of);
-        Arbitrary<Entry> files = Combinators.combine(names, Arbitraries.integers().between(0, 07777),
-                Arbitraries.longs().between(0, 1L << 40), Arbitraries.longs(), digests).as(Entry.File::new);
-        Arbitrary<Entry> dirs = Combinators.combine(names, Arbitraries.integers().between(0, 07777),
-                Arbitraries.longs().between(0, 1L << 20), Arbitraries.longs(), digests).as(Entry.Dir::new);
-        Arbitrary<Entry> links = Combinators.combine(names, Arbitraries.longs(),
-                Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(60)).as(Entry.Symlink::new);
-        return Arbitraries.oneOf(files, dirs, links).list().ofMaxSize(12)
-                .uniqueElements(Entry::name).map(Directory::new);
-    }
-
-    @Provide
-    Arbitrary<byte[]> mutatedDirectories() {
-        return mutations(directories().map(DirectoryCodec::encode));
-    }
-
-    @Provide
-    Arbitrary<byte[]> mutatedBatches() {
-        return mutations(directories().map(d -> {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] raw = DirectoryCodec.encode(d);
-                BatchStream.write(out, Digest.of(raw), Compression.compress(raw));
-                BatchStream.write(out, Digest.of(new byte[0]), null);
-                return out.toByteArray();
-            } catch (java.io.IOException e) {
-                throw new AssertionError(e);
+    /** A random valid directory: files, directories and symlinks with odd names. */
+    static Directory randomDirectory(Random r) {
+        List<Entry> entries = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        int n = r.nextInt(12);
+        for (int i = 0; i < n; i++) {
+            String name = randomName(r);
+            if (!names.add(name)) {
+                continue;
             }
-        }));
+            Digest digest = Digest.of(new byte[] {(byte) r.nextInt(), (byte) i});
+            entries.add(switch (r.nextInt(3)) {
+                case 0 -> new Entry.File(name, r.nextInt(07777 + 1), r.nextLong() & ((1L << 40) - 1), r.nextLong(), digest);
+                case 1 -> new Entry.Dir(name, r.nextInt(07777 + 1), r.nextInt(1 << 20), r.nextLong(), digest);
+                default -> new Entry.Symlink(name, r.nextLong(), r.nextBoolean() ? "../" + randomName(r) : "/" + randomName(r));
+            });
+        }
+        return new Directory(entries);
     }
 
-    @Provide
-    Arbitrary<byte[]> mutatedFrames() {
-        return mutations(directories().map(d -> Compression.compress(DirectoryCodec.encode(d))));
+    private static String randomName(Random r) {
+        String alphabet = "abcXYZ019 ._-é日\u00ff~!";
+        StringBuilder s = new StringBuilder();
+        int length = 1 + r.nextInt(r.nextInt(10) == 0 ? 200 : 12);
+        for (int i = 0; i < length; i++) {
+            s.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        String name = s.toString();
+        return name.equals(".") || name.equals("..") || name.getBytes(StandardCharsets.UTF_8).length > 255 ? "x" + i(r) : name;
     }
 
-    @Provide
-    Arbitrary<String> mutatedSnapshotJson() {
-        Snapshot s = new Snapshot("0123456789abcdef", "default", java.time.Instant.parse("2026-11-25T00:00:00Z"),
-                Chunking.DEFAULT_CHUNK_SIZE, Digest.of(new byte[0]),
-                List.of(new Snapshot.Root("/a/b", Snapshot.RootKind.LIVE, Digest.of(new byte[1]), 1, 2)),
-                java.util.Map.of("PATH", "/a/b/bin"));
-        return mutations(Arbitraries.just(Json.write(s))).map(b -> new String(b, StandardCharsets.UTF_8));
+    private static String i(Random r) {
+        return Integer.toString(r.nextInt(1000));
     }
 
-    /** Flips, overwrites, inserts and cuts bytes of valid encodings. */
-    private static Arbitrary<byte[]> mutations(Arbitrary<byte[]> valid) {
-        Arbitrary<List<int[]>> edits = Combinators.combine(Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 1 << 20), Arbitraries.integers().between(0, 255))
-                .as((kind, at, value) -> new int[] {kind, at, value}).list().ofMinSize(1).ofMaxSize(4);
-        return Combinators.combine(valid, edits).as((bytes, list) -> {
-            byte[] b = bytes;
-            for (int[] e : list) {
-                if (b.length == 0) {
-                    break;
+    static byte[] randomBytes(Random r, int max) {
+        byte[] b = new byte[r.nextInt(max + 1)];
+        r.nextBytes(b);
+        return b;
+    }
+
+    /** Flips, overwrites, inserts and cuts bytes of a valid encoding. */
+    static byte[] mutate(byte[] valid, Random r) {
+        byte[] b = valid.clone();
+        int edits = 1 + r.nextInt(4);
+        for (int e = 0; e < edits && b.length > 0; e++) {
+            int at = r.nextInt(b.length);
+            switch (r.nextInt(4)) {
+                case 0 -> b[at] ^= (byte) (1 << r.nextInt(8));
+                case 1 -> b[at] = (byte) r.nextInt(256);
+                case 2 -> {
+                    byte[] longer = new byte[b.length + 1];
+                    System.arraycopy(b, 0, longer, 0, at);
+                    longer[at] = (byte) r.nextInt(256);
+                    System.arraycopy(b, at, longer, at + 1, b.length - at);
+                    b = longer;
                 }
-                int at = e[1] % b.length;
-                switch (e[0]) {
-                    case 0 -> b[at] ^= (byte) (1 << (e[2] % 8));
-                    case 1 -> b[at] = (byte) e[2];
-                    case 2 -> {
-                        byte[] longer = new byte[b.length + 1];
-                        System.arraycopy(b, 0, longer, 0, at);
-                        longer[at] = (byte) e[2];
-                        System.arraycopy(b, at, longer, at + 1, b.length - at);
-                        b = longer;
-                    }
-                    default -> b = java.util.Arrays.copyOf(b, at);
-                }
+                default -> b = java.util.Arrays.copyOf(b, at);
             }
-            return b;
-        });
-    }
-
-    // ---- properties --------------------------------------------------------------------
-
-    @Property(tries = TRIES)
-    void validDirectoriesRoundTrip(@ForAll("directories") Directory d) throws Exception {
-        assertEquals(d, DirectoryCodec.decode(DirectoryCodec.encode(d)));
-    }
-
-    @Property(tries = TRIES)
-    void directoryDecoderAcceptsExactlyCanonicalBytes(@ForAll("mutatedDirectories") byte[] input) {
-        decodesCanonicallyOrRefuses(input);
-    }
-
-    @Property(tries = TRIES)
-    void directoryDecoderOnRandomBytes(@ForAll byte[] input) {
-        decodesCanonicallyOrRefuses(input);
+        }
+        return b;
     }
 
     private static void decodesCanonicallyOrRefuses(byte[] input) {
@@ -129,52 +97,102 @@ class DecoderFuzzTest {
         }
     }
 
-    @Property(tries = TRIES)
-    void chunkListDecoder(@ForAll byte[] input) {
-        try {
-            assertArrayEquals(input, ChunkList.decode(input).encode());
-        } catch (ProtocolException expected) {
-            // refused
+    @Test
+    void validDirectoriesRoundTrip() throws Exception {
+        Random r = new Random(1);
+        for (int i = 0; i < CASES; i++) {
+            Directory d = randomDirectory(r);
+            assertEquals(d, DirectoryCodec.decode(DirectoryCodec.encode(d)));
         }
     }
 
-    @Property(tries = TRIES)
-    void frameDecoder(@ForAll("mutatedFrames") byte[] input) {
-        try {
-            Compression.decompress(input);
-        } catch (ProtocolException expected) {
-            // refused
+    @Test
+    void directoryDecoderAcceptsExactlyCanonicalBytes() {
+        Random r = new Random(2);
+        for (int i = 0; i < CASES; i++) {
+            decodesCanonicallyOrRefuses(mutate(DirectoryCodec.encode(randomDirectory(r)), r));
+            decodesCanonicallyOrRefuses(randomBytes(r, 300));
         }
     }
 
-    @Property(tries = TRIES)
-    void batchStreamReader(@ForAll("mutatedBatches") byte[] input) throws Exception {
-        BatchStream.Reader reader = new BatchStream.Reader(new ByteArrayInputStream(input));
-        List<BatchStream.Item> items = new ArrayList<>();
-        try {
-            for (BatchStream.Item i = reader.next(); i != null; i = reader.next()) {
-                items.add(i);
+    @Test
+    void chunkListDecoder() {
+        Random r = new Random(3);
+        for (int i = 0; i < CASES; i++) {
+            List<Digest> chunks = new ArrayList<>();
+            for (int c = r.nextInt(5); c > 0; c--) {
+                chunks.add(Digest.of(randomBytes(r, 8)));
             }
-        } catch (ProtocolException expected) {
-            // refused
+            byte[] input = r.nextBoolean() ? mutate(new ChunkList(chunks).encode(), r) : randomBytes(r, 200);
+            try {
+                assertArrayEquals(input, ChunkList.decode(input).encode());
+            } catch (ProtocolException expected) {
+                // refused
+            }
         }
     }
 
-    @Property(tries = TRIES)
-    void snapshotRecordDecoder(@ForAll("mutatedSnapshotJson") String json) {
-        try {
-            Json.read(json.getBytes(StandardCharsets.UTF_8), Snapshot.class);
-        } catch (ProtocolException expected) {
-            // refused
+    @Test
+    void frameDecoder() {
+        Random r = new Random(4);
+        for (int i = 0; i < CASES; i++) {
+            byte[] frame = Compression.compress(DirectoryCodec.encode(randomDirectory(r)));
+            byte[] input = r.nextInt(10) == 0 ? randomBytes(r, 12) : mutate(frame, r);
+            try {
+                Compression.decompress(input);
+            } catch (ProtocolException expected) {
+                // refused
+            }
         }
     }
 
-    @Property(tries = TRIES)
-    void digestParser(@ForAll String text) {
-        try {
-            assertEquals(text, Digest.parse(text).hex());
-        } catch (ProtocolException expected) {
-            // refused
+    @Test
+    void batchStreamReader() throws IOException {
+        Random r = new Random(5);
+        for (int i = 0; i < CASES; i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] raw = DirectoryCodec.encode(randomDirectory(r));
+            BatchStream.write(out, Digest.of(raw), Compression.compress(raw));
+            BatchStream.write(out, Digest.of(new byte[0]), null);
+            BatchStream.Reader reader = new BatchStream.Reader(new ByteArrayInputStream(mutate(out.toByteArray(), r)));
+            try {
+                while (reader.next() != null) {
+                    // read every item the stream holds
+                }
+            } catch (ProtocolException expected) {
+                // refused
+            }
+        }
+    }
+
+    @Test
+    void snapshotRecordDecoder() {
+        Snapshot s = new Snapshot("0123456789abcdef", "default", Instant.parse("2026-11-25T00:00:00Z"),
+                Chunking.DEFAULT_CHUNK_SIZE, Digest.of(new byte[0]),
+                List.of(new Snapshot.Root("/a/b", Snapshot.RootKind.LIVE, Digest.of(new byte[1]), 1, 2)),
+                Map.of("PATH", "/a/b/bin"));
+        byte[] json = Json.write(s);
+        Random r = new Random(6);
+        for (int i = 0; i < CASES; i++) {
+            try {
+                Json.read(mutate(json, r), Snapshot.class);
+            } catch (ProtocolException expected) {
+                // refused
+            }
+        }
+    }
+
+    @Test
+    void digestParser() {
+        Random r = new Random(7);
+        String hex = Digest.of(new byte[0]).hex();
+        for (int i = 0; i < CASES; i++) {
+            String text = new String(mutate(hex.getBytes(StandardCharsets.ISO_8859_1), r), StandardCharsets.ISO_8859_1);
+            try {
+                assertEquals(text, Digest.parse(text).hex());
+            } catch (ProtocolException expected) {
+                // refused
+            }
         }
     }
 }

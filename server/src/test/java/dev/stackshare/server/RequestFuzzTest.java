@@ -1,88 +1,84 @@
 package dev.stackshare.server;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Snapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Property-based fuzzing of what the server decodes from a request: the path (router) and the
- * bodies of batch, publish and gc requests. Any input routes to a checked request or is refused
- * with an {@link ApiError}; nothing else escapes, and no routed name can reach the file system.
+ * bodies of batch and gc requests. Any input routes to a checked request or is refused with an
+ * {@link ApiError}; nothing else escapes, and no routed name can reach the file system. Fixed
+ * seeds, bounded cases.
  */
 class RequestFuzzTest {
-    private static final int TRIES = 3000;
-    private static Path tmp;
-    private static ApiService service;
+    private static final int CASES = 5000;
+    private static final List<String> PIECES = List.of("/v1/objects/", "/v1/objects:batch", "/v1/snapshots",
+            "/v1/snapshots/", "/tree", "/trace", "/v1/views/", "/v1/stats", "/v1/gc", "..", "%2F", "%2e%2e", "/", "//",
+            "?have=", "latest", Digest.of(new byte[0]).hex(), "0123456789abcdef", "\\", ".", "~", "\u0000", "é", "x");
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "HEAD", "get", "");
 
-    @BeforeContainer
-    static void openService() throws Exception {
-        tmp = java.nio.file.Files.createTempDirectory("fuzz");
-        service = ApiServiceTest.serviceIn(tmp);
-    }
+    @TempDir
+    Path tmp;
 
-    @AfterContainer
-    static void delete() throws Exception {
-        try (var files = java.nio.file.Files.walk(tmp)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    @Provide
-    Arbitrary<String> paths() {
-        Arbitrary<String> pieces = Arbitraries.of("/v1/objects/", "/v1/objects:batch", "/v1/snapshots", "/v1/snapshots/",
-                "/tree", "/v1/views/", "/v1/stats", "/v1/gc", "..", "%2F", "%2e%2e", "/", "//", "?have=", "latest",
-                Digest.of(new byte[0]).hex(), "0123456789abcdef", "\\", ".", "~", "\u0000", "é");
-        Arbitrary<String> noise = Arbitraries.strings().ofMaxLength(12);
-        return Arbitraries.oneOf(pieces, noise).list().ofMinSize(1).ofMaxSize(8).map(l -> String.join("", l));
-    }
-
-    @Property(tries = TRIES)
-    void anyPathRoutesToACheckedRequestOrIsRefused(@ForAll("paths") String uri,
-                                                   @ForAll("methods") String method) {
-        try {
-            ApiRequest r = Router.route(method, uri, new byte[0], null);
-            if (r instanceof ApiRequest.GetSnapshot s) {
-                assertTrue(Snapshot.isId(s.id()), s.id());
-            } else if (r instanceof ApiRequest.GetTree t) {
-                assertTrue(Snapshot.isId(t.id()), t.id());
-            } else if (r instanceof ApiRequest.GetView v) {
-                assertTrue(Snapshot.isViewName(v.name()) || v.name().equals("latest"), v.name());
+    private static String randomPath(Random r) {
+        StringBuilder s = new StringBuilder();
+        for (int n = 1 + r.nextInt(8); n > 0; n--) {
+            if (r.nextInt(5) == 0) {
+                for (int c = r.nextInt(6); c > 0; c--) {
+                    s.append((char) (r.nextInt(0x250)));
+                }
+            } else {
+                s.append(PIECES.get(r.nextInt(PIECES.size())));
             }
-        } catch (ApiError refused) {
-            assertTrue(refused.status() >= 400 && refused.status() < 500, "status " + refused.status());
+        }
+        return s.toString();
+    }
+
+    @Test
+    void anyPathRoutesToACheckedRequestOrIsRefused() {
+        Random r = new Random(11);
+        for (int i = 0; i < CASES; i++) {
+            String uri = randomPath(r);
+            try {
+                ApiRequest request = Router.route(METHODS.get(r.nextInt(METHODS.size())), uri, new byte[0], null);
+                if (request instanceof ApiRequest.GetSnapshot s) {
+                    assertTrue(Snapshot.isId(s.id()), uri);
+                } else if (request instanceof ApiRequest.GetTree t) {
+                    assertTrue(Snapshot.isId(t.id()), uri);
+                } else if (request instanceof ApiRequest.GetView v) {
+                    assertTrue(Snapshot.isViewName(v.name()) || v.name().equals("latest"), uri);
+                }
+            } catch (ApiError refused) {
+                assertTrue(refused.status() >= 400 && refused.status() < 500, uri + ": status " + refused.status());
+            }
         }
     }
 
-    @Provide
-    Arbitrary<String> methods() {
-        return Arbitraries.of("GET", "POST", "PUT", "DELETE", "HEAD", "get", "");
-    }
-
-    @Provide
-    Arbitrary<byte[]> bodies() {
-        Arbitrary<String> lines = Arbitraries.oneOf(Arbitraries.just(Digest.of(new byte[1]).hex()),
-                Arbitraries.strings().ofMaxLength(70), Arbitraries.just("{\"keep\": 1, \"olderThanSeconds\": 0}"),
-                Arbitraries.just("{\"view\": \"x\"}"), Arbitraries.just("null"));
-        return lines.list().ofMaxSize(6).map(l -> String.join("\n", l).getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Property(tries = TRIES)
-    void anyBatchOrGcBodyIsAnsweredOrRefused(@ForAll("bodies") byte[] body, @ForAll boolean gc) throws Exception {
-        try {
-            Answer a = service.answer(gc ? new ApiRequest.Gc(body) : new ApiRequest.Batch(body));
-            assertTrue(a != null);
-        } catch (ApiError refused) {
-            assertTrue(refused.status() >= 400 && refused.status() < 500, "status " + refused.status());
+    @Test
+    void anyBatchOrGcBodyIsAnsweredOrRefused() throws Exception {
+        ApiService service = ApiServiceTest.serviceIn(tmp);
+        List<String> lines = List.of(Digest.of(new byte[1]).hex(), "{\"keep\": 1, \"olderThanSeconds\": 0}",
+                "{\"view\": \"x\"}", "null", "", "zz", "{\"keep\": -1}");
+        Random r = new Random(12);
+        for (int i = 0; i < CASES / 5; i++) {
+            StringBuilder body = new StringBuilder();
+            for (int n = r.nextInt(6); n > 0; n--) {
+                body.append(r.nextInt(4) == 0 ? randomPath(r) : lines.get(r.nextInt(lines.size()))).append('\n');
+            }
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            try {
+                assertNotNull(service.answer(r.nextBoolean() ? new ApiRequest.Gc(bytes) : new ApiRequest.Batch(bytes)));
+            } catch (ApiError refused) {
+                assertTrue(refused.status() >= 400 && refused.status() < 500, body + ": status " + refused.status());
+            }
         }
     }
 }
