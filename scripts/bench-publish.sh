@@ -5,5 +5,5 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 jar="$here/cli/target/stackshare.jar"
-[ -f "$jar" ] || (cd "$here" && mvn -q -o package -DskipTests)
+[ -f "$jar" ] || (cd "$here" && mvn -q -B package -DskipTests)
 exec "${JAVA:-java}" -Dfile.encoding=UTF-8 -Dsun.jnu.encoding=UTF-8 -cp "$jar" dev.stackshare.cli.BenchPublishCommand "$@"

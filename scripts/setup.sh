@@ -25,5 +25,5 @@ if [ ! -e /dev/fuse ]; then
 fi
 if [ "${1:-}" != "--no-build" ]; then
   echo "setup: building (mvn package)" >&2
-  mvn -q -B package -DskipTests
+  mvn -q -B -Dstyle.color=never package -DskipTests
 fi
