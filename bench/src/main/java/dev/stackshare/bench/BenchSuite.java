@@ -39,7 +39,8 @@ public final class BenchSuite {
         };
     }
 
-    public static Report.Results run(BenchConfig config, String commandLine, PrintStream log) throws Exception {
+    /** Runs the suite, writes results.md, results.json and chart.svg, and returns the Markdown. */
+    public static String run(BenchConfig config, String commandLine, PrintStream log) throws Exception {
         List<Scenario> scenarios = config.scenarios().stream().map(BenchSuite::scenario).toList();
         Path work = Files.createTempDirectory("stackshare-bench-");
         // The suite edits the working tree (publish-after-edit): only ever its own copy.
@@ -72,10 +73,6 @@ public final class BenchSuite {
         double main = own.rttsMillis().contains(MAIN_RTT) ? MAIN_RTT : own.rttsMillis().get(0);
         Report.Results results = new Report.Results(commandLine, machine(), rows, Report.ratios(rows, main), runs);
         Report.write(own.outDir(), results);
-        return results;
-    }
-
-    public static String markdown(Report.Results results) {
         return Report.markdown(results);
     }
 

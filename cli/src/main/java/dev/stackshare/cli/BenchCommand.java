@@ -96,8 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchConfig config = new BenchConfig(repo.resolve("bin/stackshare"), Paths.absolute(stack), Paths.absolute(worktree),
                 List.of("bash", "-c", job), expect, rtts, (long) (rateMbit * 1_000_000 / 8), reps, scenarios, outDir);
         String commandLine = "stackshare " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        var results = BenchSuite.run(config, commandLine, System.err);
-        spec.commandLine().getOut().println(dev.stackshare.bench.BenchSuite.markdown(results));
+        spec.commandLine().getOut().println(BenchSuite.run(config, commandLine, System.err));
         spec.commandLine().getOut().println("results in " + outDir);
         return 0;
     }
