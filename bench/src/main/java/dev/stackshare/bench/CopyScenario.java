@@ -43,7 +43,7 @@ final class CopyScenario implements Scenario {
         Proc.Result job = ctx.job(stack, wt);
         DelayRelay.Stats net1 = relay.stats();
         return new Measurement(name(), rttMillis, repetition, copySeconds + job.seconds(), copySeconds,
-                net1.upstreamBytes() + net1.downstreamBytes() - net0.upstreamBytes() - net0.downstreamBytes(), 0, 0, 0);
+                net1.bytesSince(net0), 0, 0, 0);
     }
 
     private void copy(SshServer ssh, DelayRelay relay, Path from, Path to) throws Exception {

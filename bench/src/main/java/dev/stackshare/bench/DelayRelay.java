@@ -40,6 +40,10 @@ public final class DelayRelay implements AutoCloseable {
 
     /** Bytes relayed so far: client to server, server to client, and connections accepted. */
     public record Stats(long upstreamBytes, long downstreamBytes, long connections) {
+        /** Bytes relayed in both directions since {@code before} was taken. */
+        public long bytesSince(Stats before) {
+            return upstreamBytes + downstreamBytes - before.upstreamBytes - before.downstreamBytes;
+        }
     }
 
     private DelayRelay(ServerSocket listener, InetSocketAddress target, Duration rtt, long bytesPerSecond) {

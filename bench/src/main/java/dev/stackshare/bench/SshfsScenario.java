@@ -50,7 +50,7 @@ final class SshfsScenario implements Scenario {
                 DelayRelay.Stats net1 = relay.stats();
                 String rss = Proc.sh("ps -C sshfs -o rss= | sort -n | tail -1", Map.of(), 30).out().strip();
                 return new Measurement(name(), rttMillis, repetition, job.seconds(), cold ? setup : 0,
-                        net1.upstreamBytes() + net1.downstreamBytes() - net0.upstreamBytes() - net0.downstreamBytes(),
+                        net1.bytesSince(net0),
                         0, 0, rss.isEmpty() ? 0 : Long.parseLong(rss));
             } finally {
                 Proc.run(List.of("fusermount", "-u", "-z", wt.toString()), Map.of(), 60);

@@ -57,7 +57,7 @@ final class TraceScenario implements Scenario {
             DelayRelay.Stats net1 = relay.stats();
             Api.ServerStats srv1 = host.stats();
             return new Measurement(name(), rttMillis, repetition, job.seconds(), mountSeconds,
-                    net1.upstreamBytes() + net1.downstreamBytes() - net0.upstreamBytes() - net0.downstreamBytes(),
+                    net1.bytesSince(net0),
                     srv1.requests() - srv0.requests() - 1, srv1.objectsServed() - srv0.objectsServed(),
                     Host.peakRssKb(pid));
         } finally {
