@@ -12,10 +12,17 @@ import java.io.IOException;
 final class ObjectLookup {
     private final FrozenStore store;
     private final StableLocations stable;
+    private final StableFrameCache stableFrames;
 
     ObjectLookup(FrozenStore store, StableLocations stable) {
+        this(store, stable, null);
+    }
+
+    /** @param stableFrames compressed frames of stable chunks already served, or null for none */
+    ObjectLookup(FrozenStore store, StableLocations stable, StableFrameCache stableFrames) {
         this.store = store;
         this.stable = stable;
+        this.stableFrames = stableFrames;
     }
 
     boolean knows(Digest digest) {
@@ -32,7 +39,24 @@ final class ObjectLookup {
         if (frame != null) {
             return frame;
         }
-        byte[] raw = stable.read(digest);
-        return raw == null ? null : Compression.compress(raw);
+        if (stableFrames == null) {
+            byte[] raw = stable.read(digest);
+            return raw == null ? null : Compression.compress(raw);
+        }
+        StableLocations.Location[] places = stable.places(digest);
+        if (places == null) {
+            return null;
+        }
+        byte[] cached = stableFrames.get(digest, places);
+        if (cached != null) {
+            return cached;
+        }
+        StableLocations.Verified verified = stable.readVerified(digest);
+        if (verified == null) {
+            return null;
+        }
+        byte[] compressed = Compression.compress(verified.bytes());
+        stableFrames.put(digest, verified, compressed);
+        return compressed;
     }
 }

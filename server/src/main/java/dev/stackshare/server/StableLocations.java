@@ -25,6 +25,8 @@ final class StableLocations {
     private static final int MAX_PLACES = 4;
 
     private final ConcurrentMap<Digest, Location[]> places = new ConcurrentHashMap<>();
+    /** Chunks read from their source files (tests count these to show a cache answered instead). */
+    private final java.util.concurrent.atomic.AtomicLong sourceReads = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * One chunk in place. {@code rootReal} is the root's real path at publish; a read checks the
@@ -65,6 +67,42 @@ final class StableLocations {
         return places.size();
     }
 
+    /** The recorded places of a chunk, newest first, or null. */
+    Location[] places(Digest digest) {
+        return places.get(digest);
+    }
+
+    long sourceReads() {
+        return sourceReads.get();
+    }
+
+    /**
+     * A chunk read from its place and checked against its digest, with the file's identity as it
+     * was both before and after the read ({@code stat} is null when the file changed meanwhile, so
+     * nothing can be recorded about it).
+     */
+    record Verified(byte[] bytes, Location location, FileIdentity stat) {
+    }
+
+    /**
+     * What says a file is still the one that was read: device, inode, size, modification and
+     * change time (nanoseconds). A write or rename onto the path changes at least one of them.
+     */
+    record FileIdentity(long dev, long ino, long size, long mtimeNanos, long ctimeNanos) {
+        static FileIdentity of(Path file) throws IOException {
+            java.util.Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime",
+                    LinkOption.NOFOLLOW_LINKS);
+            return new FileIdentity((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
+                    nanos((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")),
+                    nanos((java.nio.file.attribute.FileTime) a.get("ctime")));
+        }
+
+        private static long nanos(java.nio.file.attribute.FileTime t) {
+            java.time.Instant i = t.toInstant();
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        }
+    }
+
     /**
      * The raw bytes of the chunk, checked against its digest; null if no published snapshot has
      * it in a stable root.
@@ -72,6 +110,12 @@ final class StableLocations {
      * @throws ContentChangedException if no recorded place still holds those exact bytes
      */
     byte[] read(Digest digest) throws ContentChangedException {
+        Verified v = readVerified(digest);
+        return v == null ? null : v.bytes();
+    }
+
+    /** As {@link #read}, with the place that held the bytes and that file's identity. */
+    Verified readVerified(Digest digest) throws ContentChangedException {
         Location[] candidates = places.get(digest);
         if (candidates == null) {
             return null;
@@ -79,9 +123,11 @@ final class StableLocations {
         String why = null;
         for (Location loc : candidates) {
             try {
+                FileIdentity before = identityOrNull(loc.file());
                 byte[] bytes = readPlace(loc);
                 if (bytes != null && Digest.of(bytes).equals(digest)) {
-                    return bytes;
+                    FileIdentity after = identityOrNull(loc.file());
+                    return new Verified(bytes, loc, before != null && before.equals(after) ? before : null);
                 }
                 why = loc.file() + " was modified";
             } catch (NoSuchFileException e) {
@@ -94,7 +140,16 @@ final class StableLocations {
     }
 
     /** Null when the file is now shorter than the chunk. */
-    private static byte[] readPlace(Location loc) throws IOException {
+    private static FileIdentity identityOrNull(Path file) {
+        try {
+            return FileIdentity.of(file);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private byte[] readPlace(Location loc) throws IOException {
+        sourceReads.incrementAndGet();
         // NOFOLLOW_LINKS is O_NOFOLLOW on the last component; the real-path check covers the
         // directories above it. A swap between the two can only make us read other bytes, which
         // the digest check then refuses.

@@ -51,6 +51,7 @@ public final class StackshareServer implements AutoCloseable {
     private final URI url;
     private final int port;
     private final String defaultView;
+    private StableLocations stable;
     private volatile boolean closed;
 
     private StackshareServer(StateDir state, FileLock lock, List<AutoCloseable> resources, Publisher publisher,
@@ -115,7 +116,8 @@ public final class StackshareServer implements AutoCloseable {
             SnapshotUsage usage = SnapshotUsage.open(state.path().resolve("usage"), Clock.systemUTC());
             SnapshotCatalog catalog = new SnapshotCatalog(snapshots, store, usage,
                     new GarbageCollector(snapshots, store, stable, usage, publisher.lock(), Clock.systemUTC()));
-            ApiService service = new ApiService(new ObjectLookup(store, stable), store, snapshots, publisher,
+            ApiService service = new ApiService(new ObjectLookup(store, stable,
+                    StableFrameCache.open(state.path().resolve("stable-frames"), StableFrameCache.boundFromProperty())), store, snapshots, publisher,
                     config.view(), counters, catalog);
             HttpServerBootstrap http = HttpServerBootstrap.bind(config.listen(),
                     new ApiInitializer(token, service, blocking, counters));
@@ -125,8 +127,10 @@ public final class StackshareServer implements AutoCloseable {
             state.writeServerInfo(new StateDir.ServerInfo(url.toString(), ProcessHandle.current().pid()));
             LOG.info("listening on {} (bound {}), serving {} roots, first snapshot {}, state dir {}", url, bound,
                     roots.paths().size(), first.id(), state.path());
-            return new StackshareServer(state, lock, resources, publisher, snapshots, counters, first, url,
+            StackshareServer server = new StackshareServer(state, lock, resources, publisher, snapshots, counters, first, url,
                     bound.getPort(), config.view());
+            server.stable = stable;
+            return server;
         } catch (IOException | RuntimeException | Error e) {
             closeAll(resources);
             lock.channel().close();
@@ -241,6 +245,11 @@ public final class StackshareServer implements AutoCloseable {
 
     public Path tokenFile() {
         return state.tokenFile();
+    }
+
+    /** Stable chunks read from their source files since start (tests: a cached frame reads none). */
+    long stableSourceReads() {
+        return stable.sourceReads();
     }
 
     public Snapshot firstSnapshot() {

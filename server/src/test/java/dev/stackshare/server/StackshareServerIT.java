@@ -181,6 +181,36 @@ class StackshareServerIT {
     }
 
     @Test
+    void stableChunkServedTwiceIsReadFromItsFileOnceAndStill409AfterAnEdit() throws Exception {
+        server.close();
+        System.setProperty("stackshare.stableCacheSettleNanos", "0");
+        try {
+            server = start();
+        } finally {
+            System.clearProperty("stackshare.stableCacheSettleNanos");
+        }
+        client = ApiClient.of(server);
+        Snapshot first = server.firstSnapshot();
+        ChunkList chunks = ChunkList.decode(client.object(((Entry.File) entry(first, stack.resolve("lib/libhuge.so"))).content()));
+        Digest chunk = chunks.chunks().get(1);
+        long before = server.stableSourceReads();
+        byte[] once = client.object(chunk);
+        assertEquals(before + 1, server.stableSourceReads());
+        HttpResponse<byte[]> batch = client.post("/v1/objects:batch", chunk.hex() + "\n");
+        assertArrayEquals(once, Compression.decompress(ApiClient.items(batch.body()).get(0).frame()));
+        assertArrayEquals(once, client.object(chunk));
+        assertEquals(before + 1, server.stableSourceReads(), "the second and third answers came from the cache");
+
+        byte[] edited = big.clone();
+        edited[Chunking.DEFAULT_CHUNK_SIZE + 5] ^= 1;
+        Files.write(stack.resolve("lib/libhuge.so"), edited);
+        HttpResponse<byte[]> r = client.get("/v1/objects/" + chunk.hex());
+        assertEquals(409, r.statusCode());
+        batch = client.post("/v1/objects:batch", chunk.hex() + "\n");
+        assertNull(ApiClient.items(batch.body()).get(0).frame(), "a batch reports it missing");
+    }
+
+    @Test
     void stableRootEditedAfterPublishAnswers409NotWrongBytes() throws IOException {
         Snapshot first = server.firstSnapshot();
         Path core = stack.resolve("lib/python/pkg/core.py");
