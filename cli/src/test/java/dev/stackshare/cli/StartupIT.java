@@ -106,7 +106,7 @@ class StartupIT {
     }
 
     @Test
-    void aRecordedTraceIsPublishedAtUnmountAndTheNextMountFetchesItInOneBatch() throws Exception {
+    void aRecordedTraceIsPublishedAtUnmountAndTheNextMountFetchesItInOnePack() throws Exception {
         List<String> read = List.of("lib/gamma/mod03.py", "lib/beta/mod11.py", "lib/alpha/mod39.py");
         Set<Digest> expected = new HashSet<>();
         for (String name : read) {
@@ -131,7 +131,11 @@ class StartupIT {
         try (MountedSnapshot m = mount(Files.createTempDirectory(base, "cache"), false, true)) {
             awaitServed(before.objectsServed() + expected.size());
             Api.ServerStats prefetched = server.stats();
-            assertEquals(1, prefetched.batchRequests() - before.batchRequests(), "the trace in one batch");
+            assertEquals(1, prefetched.batchRequests() - before.batchRequests(), "the trace in one request");
+            assertEquals(1, m.packRequests(), "that request is the trace's pack, not a POST batch");
+            try (var built = Files.walk(base.resolve("state/packs"))) {
+                assertEquals(1, built.filter(p -> p.toString().endsWith(".pack")).count(), "the pack was built and kept");
+            }
             for (String name : read) {
                 assertEquals(Files.readString(stack.resolve(name)), Files.readString(in(m, name)));
             }

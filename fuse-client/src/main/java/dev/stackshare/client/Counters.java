@@ -9,6 +9,16 @@ final class Counters {
     private final LongAdder diskCacheHits = new LongAdder();
     private final LongAdder memoryCacheHits = new LongAdder();
     private final LongAdder requests = new LongAdder();
+    private final LongAdder packRequests = new LongAdder();
+
+    void packRequest() {
+        packRequests.increment();
+    }
+
+    /** Pack requests ({@code GET /v1/packs/...}) made, counted in {@code requests} too. */
+    long packRequests() {
+        return packRequests.sum();
+    }
 
     void request() {
         requests.increment();

@@ -56,6 +56,11 @@ public final class MountedSnapshot implements AutoCloseable {
         return counters.snapshot();
     }
 
+    /** {@code GET /v1/packs/...} requests made (the trace prefetch's), counted in the stats' requests too. */
+    public long packRequests() {
+        return counters.packRequests();
+    }
+
     /** Blocks until the filesystem is unmounted, by {@link #close()} or from outside ({@code fusermount -u}). */
     public void awaitUnmounted() throws InterruptedException {
         loop.join();

@@ -74,7 +74,8 @@ public final class Mounter {
         CacheDir cacheDir = CacheDir.open(options.cacheDir());
         Counters counters = new Counters();
         ServerClient client = new ServerClient(options.server(), options.token(), REQUEST_TIMEOUT, counters);
-        ObjectSource network = new VerifyingObjectSource(new HttpObjectSource(client), client.server().toString());
+        HttpObjectSource http = new HttpObjectSource(client);
+        ObjectSource network = new VerifyingObjectSource(http, client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
         CacheEvictor evictor = disk.bound(options.cacheSizeBytes(), Clock.systemUTC(), HOUSEKEEPING);
         // The first walk of the cache waits until the job has started: it is not urgent, the job is.
@@ -89,7 +90,7 @@ public final class Mounter {
         MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
         TraceRecorder recorder = options.recordTrace() ? new TraceRecorder() : null;
         if (trace != null) {
-            trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk),
+            trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk, http),
                     r -> daemonThreads("stackshare-trace").newThread(r).start());
         }
         MountedSnapshot mounted = start(tree, memory, disk::holds, recorder,
@@ -168,15 +169,25 @@ public final class Mounter {
         return trace;
     }
 
-    /** Fetches, in one batch in the order the recorded job read them, the traced objects the disk cache lacks. */
-    private static void prefetchTrace(String snapshotId, List<Digest> digests, MemoryCache memory, DiskCache disk) {
+    /**
+     * Fetches, in one request in the order the recorded job read them, the traced objects the disk
+     * cache lacks: the trace's pack ({@code GET /v1/packs/{digest of the trace}}, a sequential read
+     * on the server) when the node lacks nearly all of them, else a batch of the missing ones.
+     */
+    private static void prefetchTrace(String snapshotId, List<Digest> digests, MemoryCache memory, DiskCache disk,
+                                      HttpObjectSource http) {
         if (digests.isEmpty()) {
             return;
         }
         List<Digest> missing = digests.stream().filter(d -> !disk.holds(d)).toList();
+        if (missing.size() * 10L >= digests.size() * 9L) {
+            StringBuilder list = new StringBuilder(digests.size() * 65);
+            digests.forEach(d -> list.append(d.hex()).append('\n'));
+            http.offerPack(Digest.of(list.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)), digests);
+        }
         long started = System.nanoTime();
         int claimed = memory.prefetch(missing, Runnable::run);
-        log.info("trace prefetch of snapshot {}: {} objects traced, {} not on disk, {} fetched in one batch in {} ms",
+        log.info("trace prefetch of snapshot {}: {} objects traced, {} not on disk, {} fetched in one request in {} ms",
                 snapshotId, digests.size(), missing.size(), claimed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 

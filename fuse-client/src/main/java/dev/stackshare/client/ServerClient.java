@@ -282,9 +282,28 @@ public final class ServerClient {
         return response.body();
     }
 
+    /**
+     * The objects of a pack ({@code GET /v1/packs/{digest}}, the digest of a stored digest list
+     * such as a trace), in the list's order; false when the server knows no such pack (or
+     * predates packs), and the sink then saw nothing.
+     */
+    boolean pack(Digest pack, ItemSink sink) throws IOException {
+        counters.packRequest();
+        return stream(request(Api.PACKS + pack.hex()).GET().build(), "pack " + pack.shortHex(), null, sink, true);
+    }
+
     private void stream(HttpRequest request, String what, String subject, ItemSink sink) throws IOException {
+        stream(request, what, subject, sink, false);
+    }
+
+    private boolean stream(HttpRequest request, String what, String subject, ItemSink sink, boolean absentIsFalse)
+            throws IOException {
         HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), true);
         try (InputStream body = new CountingStream(response.body(), counters)) {
+            if (absentIsFalse && (response.statusCode() == 404 || response.statusCode() == 405)) {
+                body.readNBytes(MAX_ERROR_BODY);
+                return false;
+            }
             if (response.statusCode() != 200) {
                 check(response.statusCode(), body.readNBytes(MAX_ERROR_BODY), what, subject);
             }
@@ -299,6 +318,7 @@ public final class ServerClient {
             throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " sent a broken answer to "
                     + what + ": " + e.getMessage(), e);
         }
+        return true;
     }
 
     private HttpRequest.Builder request(String path) {

@@ -15,6 +15,9 @@ import java.util.List;
  * GET  /v1/views/{name}            {@link ViewAnswer} (JSON, never cached); "latest" is the newest snapshot
  * POST /v1/snapshots               publish the server's roots now; answer: the new {@link Snapshot};
  *                                  with "Accept: application/x-ndjson" a stream of {@link PublishEvent} lines
+ * GET  /v1/packs/{digest}         the batch stream of the objects a stored digest list names (the list's
+ *                                  digest; e.g. a trace, as GET .../trace answers it), in its order;
+ *                                  immutable, with an ETag, so any HTTP cache may keep it
  * GET  /v1/stats                   {@link ServerStats} (JSON): counters, for tests and status
  * </pre>
  * Errors are JSON {@link ErrorBody} with a stable code.
@@ -22,6 +25,7 @@ import java.util.List;
 public final class Api {
     public static final String OBJECTS = "/v1/objects/";
     public static final String BATCH = "/v1/objects:batch";
+    public static final String PACKS = "/v1/packs/";
     public static final String SNAPSHOTS = "/v1/snapshots";
     public static final String VIEWS = "/v1/views/";
     public static final String STATS = "/v1/stats";

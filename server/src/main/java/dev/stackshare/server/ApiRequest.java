@@ -20,6 +20,9 @@ sealed interface ApiRequest {
         }
     }
 
+    record GetPack(Digest digest, String ifNoneMatch) implements ApiRequest {
+    }
+
     record GetSnapshot(String id) implements ApiRequest {
     }
 

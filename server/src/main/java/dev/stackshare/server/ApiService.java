@@ -30,9 +30,17 @@ final class ApiService {
     private final String defaultView;
     private final Counters counters;
     private final SnapshotCatalog catalog;
+    private final PackStore packs;
 
     ApiService(ObjectLookup lookup, FrozenStore store, SnapshotStore snapshots, Publisher publisher, String defaultView,
                Counters counters, SnapshotCatalog catalog) {
+        this(lookup, store, snapshots, publisher, defaultView, counters, catalog, null);
+    }
+
+    /** @param packs where pack lists and built packs live, or null for no packs (404) */
+    ApiService(ObjectLookup lookup, FrozenStore store, SnapshotStore snapshots, Publisher publisher, String defaultView,
+               Counters counters, SnapshotCatalog catalog, PackStore packs) {
+        this.packs = packs;
         this.lookup = lookup;
         this.store = store;
         this.snapshots = snapshots;
@@ -47,6 +55,8 @@ final class ApiService {
             return object(r.digest(), r.ifNoneMatch());
         } else if (request instanceof ApiRequest.Batch r) {
             return batch(r.body());
+        } else if (request instanceof ApiRequest.GetPack r) {
+            return pack(r.digest(), r.ifNoneMatch());
         } else if (request instanceof ApiRequest.GetSnapshot r) {
             return json(200, snapshot(r.id()), IMMUTABLE);
         } else if (request instanceof ApiRequest.GetTree r) {
@@ -61,6 +71,9 @@ final class ApiService {
             if (trace.isEmpty()) {
                 throw ApiError.notFound("no-trace", "no trace was published for snapshot " + r.id()
                         + "; mount it with --record-trace and run the job once");
+            }
+            if (packs != null) {
+                packs.putList(trace); // a trace published before packs existed becomes a pack too
             }
             StringBuilder text = new StringBuilder(trace.size() * 65);
             trace.forEach(d -> text.append(d.hex()).append('\n'));
@@ -77,6 +90,10 @@ final class ApiService {
                 }
             }
             int size = snapshots.addTrace(r.id(), read, BatchStream.MAX_BATCH_DIGESTS);
+            if (packs != null) {
+                // The trace as GET .../trace now answers it, so a mount can ask for it as a pack.
+                packs.putList(snapshots.trace(r.id()));
+            }
             return json(200, Map.of("snapshot", r.id(), "objects", size), NO_STORE);
         } else if (request instanceof ApiRequest.GetView r) {
             Snapshot s = snapshots.view(r.name()).orElseThrow(() -> ApiError.notFound("unknown-view",
@@ -114,6 +131,24 @@ final class ApiService {
         }
         counters.objectServed(frame.length);
         return new Answer.Full(200, Api.OBJECT_CONTENT_TYPE, frame, headers);
+    }
+
+    private Answer pack(Digest digest, String ifNoneMatch) throws ApiError, IOException {
+        String etag = "\"" + digest.hex() + "\"";
+        Map<String, String> headers = Map.of("Cache-Control", IMMUTABLE, "ETag", etag);
+        ItemSource items = null;
+        if (packs != null) {
+            if (etag.equals(ifNoneMatch) && packs.knows(digest)) {
+                return new Answer.Full(304, null, new byte[0], headers);
+            }
+            items = packs.items(digest, lookup, counters);
+        }
+        if (items == null) {
+            throw ApiError.notFound("unknown-pack", "no pack is named " + digest.hex()
+                    + "; a pack is a stored list of digests, such as a published trace");
+        }
+        counters.batchRequests.increment();
+        return new Answer.Stream(Api.BATCH_CONTENT_TYPE, headers, items);
     }
 
     private Answer batch(byte[] body) throws ApiError {

@@ -33,6 +33,10 @@ final class Router {
             requireMethod(method, "GET", path);
             return new ApiRequest.GetObject(digest(path.substring(Api.OBJECTS.length())), ifNoneMatch);
         }
+        if (path.startsWith(Api.PACKS)) {
+            requireMethod(method, "GET", path);
+            return new ApiRequest.GetPack(digest(path.substring(Api.PACKS.length())), ifNoneMatch);
+        }
         if (path.equals(Api.SNAPSHOTS)) {
             if (method.equals("GET")) {
                 return new ApiRequest.ListSnapshots();

@@ -118,7 +118,7 @@ public final class StackshareServer implements AutoCloseable {
                     new GarbageCollector(snapshots, store, stable, usage, publisher.lock(), Clock.systemUTC()));
             ApiService service = new ApiService(new ObjectLookup(store, stable,
                     StableFrameCache.open(state.path().resolve("stable-frames"), StableFrameCache.boundFromProperty())), store, snapshots, publisher,
-                    config.view(), counters, catalog);
+                    config.view(), counters, catalog, PackStore.open(state.path().resolve("packs")));
             HttpServerBootstrap http = HttpServerBootstrap.bind(config.listen(),
                     new ApiInitializer(token, service, blocking, counters));
             resources.add(http);

@@ -17,6 +17,7 @@ class RouterTest {
     @Test
     void routesEveryEndpoint() throws ApiError {
         assertEquals(new ApiRequest.GetObject(new Digest(HEX), null), Router.route("GET", "/v1/objects/" + HEX, NONE, null));
+        assertEquals(new ApiRequest.GetPack(new Digest(HEX), "\"x\""), Router.route("GET", "/v1/packs/" + HEX, NONE, "\"x\""));
         assertInstanceOf(ApiRequest.Batch.class, Router.route("POST", "/v1/objects:batch", NONE, null));
         assertEquals(new ApiRequest.GetSnapshot("0123456789abcdef"), Router.route("GET", "/v1/snapshots/0123456789abcdef", NONE, null));
         assertEquals(new ApiRequest.GetTree("0123456789abcdef"), Router.route("GET", "/v1/snapshots/0123456789abcdef/tree", NONE, null));

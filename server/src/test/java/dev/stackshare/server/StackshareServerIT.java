@@ -210,6 +210,47 @@ class StackshareServerIT {
         assertNull(ApiClient.items(batch.body()).get(0).frame(), "a batch reports it missing");
     }
 
+    private String token() throws IOException {
+        return Files.readString(server.tokenFile()).strip();
+    }
+
+    @Test
+    void packOfAPublishedTraceAnswersItsObjectsInOrderImmutableAndFromItsFileOnceBuilt() throws Exception {
+        Snapshot first = server.firstSnapshot();
+        List<Digest> chunks = ChunkList.decode(client.object(((Entry.File) entry(first, stack.resolve("lib/libhuge.so"))).content())).chunks();
+        List<Digest> trace = List.of(content(first, stack.resolve("lib/python/pkg/core.py")), chunks.get(2), chunks.get(0),
+                content(first, wt.resolve("python/mod.py")));
+        StringBuilder list = new StringBuilder();
+        trace.forEach(d -> list.append(d.hex()).append('\n'));
+        Digest pack = Digest.of(list.toString().getBytes());
+        assertEquals(404, client.get(Api.PACKS + pack.hex()).statusCode(), "no such list stored yet");
+
+        HttpResponse<byte[]> put = client.send(HttpRequest.newBuilder(server.url().resolve(
+                Api.SNAPSHOTS + "/" + first.id() + Api.TRACE_SUFFIX)).header("Authorization", "Bearer " + token())
+                .PUT(HttpRequest.BodyPublishers.ofString(list.toString())));
+
+        assertEquals(200, put.statusCode(), new String(put.body()));
+        for (int round = 0; round < 2; round++) { // built on the first request, read back on the second
+            HttpResponse<byte[]> r = client.get(Api.PACKS + pack.hex());
+            assertEquals(200, r.statusCode());
+            assertEquals(Api.BATCH_CONTENT_TYPE, r.headers().firstValue("Content-Type").orElse(null));
+            assertTrue(r.headers().firstValue("Cache-Control").orElse("").contains("immutable"));
+            assertEquals("\"" + pack.hex() + "\"", r.headers().firstValue("ETag").orElse(null));
+            List<BatchStream.Item> items = ApiClient.items(r.body());
+            assertEquals(trace, items.stream().map(BatchStream.Item::digest).toList(), "the list's order");
+            for (BatchStream.Item item : items) {
+                assertEquals(item.digest(), Digest.of(Compression.decompress(item.frame())));
+            }
+            assertTrue(Files.exists(state.resolve("packs").resolve(pack.hex().substring(0, 2)).resolve(pack.hex() + ".pack")));
+        }
+        HttpResponse<byte[]> cached = client.send(HttpRequest.newBuilder(server.url().resolve(Api.PACKS + pack.hex()))
+                .header("Authorization", "Bearer " + token()).header("If-None-Match", "\"" + pack.hex() + "\"").GET());
+        assertEquals(304, cached.statusCode());
+        // POST batch still answers the same objects.
+        assertEquals(trace, ApiClient.items(client.post(Api.BATCH, list.toString()).body()).stream()
+                .map(BatchStream.Item::digest).toList());
+    }
+
     @Test
     void stableRootEditedAfterPublishAnswers409NotWrongBytes() throws IOException {
         Snapshot first = server.firstSnapshot();
