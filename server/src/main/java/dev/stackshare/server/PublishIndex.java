@@ -150,7 +150,9 @@ final class PublishIndex {
     }
 
     boolean isRacy(Entry e) {
-        long trustedBefore = stampNanos - RACY_WINDOW_NANOS;
+        // Saturating: a stamp near Long.MIN_VALUE must not wrap around and trust everything.
+        long trustedBefore = stampNanos < Long.MIN_VALUE + RACY_WINDOW_NANOS ? Long.MIN_VALUE
+                : stampNanos - RACY_WINDOW_NANOS;
         return e.mtimeNanos() >= trustedBefore || e.ctimeNanos() >= trustedBefore;
     }
 

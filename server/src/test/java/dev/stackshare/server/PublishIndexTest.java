@@ -178,6 +178,9 @@ class PublishIndexTest {
         assertNull(index.lookup("/r/c", stat(newCtime)), "ctime within the racy window");
         assertNull(index.lookup("/r/old", new FileStat(0100644, 6, old + 1, old, 1, 1)), "other mtime");
         assertNull(index.lookup("/r/none", stat(trusted)));
+
+        PublishIndex noStamp = PublishIndex.of(4096, Long.MIN_VALUE + 1, List.of(trusted));
+        assertNull(noStamp.lookup("/r/old", stat(trusted)), "a stamp from before time trusts nothing");
     }
 
     @Test
