@@ -6,4 +6,4 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 jar="$here/cli/target/stackshare.jar"
 [ -f "$jar" ] || (cd "$here" && mvn -q -B package -DskipTests)
-exec "${JAVA:-java}" -Dfile.encoding=UTF-8 -Dsun.jnu.encoding=UTF-8 -cp "$jar" dev.stackshare.cli.BenchPublishCommand "$@"
+exec "$here/bin/stackshare" bench publish "$@"
