@@ -98,7 +98,8 @@ public final class StackshareServer implements AutoCloseable {
             // lstat-bound: its own threads, so the walk (and with it the progress totals) never queues behind reads.
             ExecutorService walking = Executors.newFixedThreadPool(cpus, threads("stackshare-walk"));
             resources.add(() -> stop(walking));
-            ExecutorService blocking = Executors.newFixedThreadPool(Math.max(4, 2 * cpus), threads("stackshare-io"));
+            // Requests block on disk reads, and a publish or gc holds a thread throughout: keep spares.
+            ExecutorService blocking = Executors.newFixedThreadPool(Math.max(8, 4 * cpus), threads("stackshare-io"));
             resources.add(() -> stop(blocking));
 
             TreeScanner scanner = new TreeScanner(new FileHasher(chunkSize, FileHasher.ReadListener.NONE), store,
