@@ -1,11 +1,8 @@
 package dev.stackshare.cli;
 
-import dev.stackshare.client.ServerClient;
 import dev.stackshare.protocol.Snapshot;
-import dev.stackshare.server.StateDir;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -45,18 +42,13 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path dir = stateDir == null ? Paths.defaultStateDir() : Paths.absolute(stateDir);
-        StateDir state = StateDir.open(dir);
-        StateDir.ServerInfo info = state.readServerInfo().orElseThrow(() -> new UserError(
-                "no server is running for state dir " + dir + "; start one with `stackshare serve --root DIR`"
-                        + " (and the same --state-dir)"));
-        String token = state.loadOrCreateToken();
+        LocalServer.Found server = LocalServer.find(stateDir, PUBLISH_TIMEOUT);
         String checkedView = view == null ? null : Views.check(view);
         PublishProgressBar bar = PublishProgressBar.forStderr(spec.commandLine().getErr(), System.getenv());
         long start = System.nanoTime();
         Snapshot snapshot;
         try {
-            snapshot = new ServerClient(URI.create(info.url()), token, PUBLISH_TIMEOUT).publish(checkedView, bar);
+            snapshot = server.client().publish(checkedView, bar);
         } catch (IOException | RuntimeException e) {
             bar.finish(false, 0);
             throw e;
@@ -68,7 +60,7 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("published snapshot %s of view %s: %d roots, %d files, %s in %d ms%n",
                 snapshot.id(), snapshot.view(), snapshot.roots().size(), files, Sizes.human(bytes), millis);
-        out.println("export STACKSHARE_SERVER=" + info.url() + " STACKSHARE_SNAPSHOT=" + snapshot.id());
+        out.println("export STACKSHARE_SERVER=" + server.url() + " STACKSHARE_SNAPSHOT=" + snapshot.id());
         out.println(snapshot.id());
         out.flush();
         return 0;
