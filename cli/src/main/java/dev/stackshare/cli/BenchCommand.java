@@ -84,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
             job = corpus.resolve("job.sh") + " {stack} {worktree}";
             expect = expect == null ? "JOB-OK uncommitted-edit-7f3a" : expect;
         }
+        // Real paths: sshfs cannot mount a remote path whose last component is a symlink.
         for (Path p : List.of(stack, worktree)) {
             if (!Files.isDirectory(p)) {
                 throw new UserError(p + " is not a directory");
@@ -94,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path outDir = out != null ? Paths.absolute(out)
                 : repo.resolve("bench/results").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        BenchConfig config = new BenchConfig(repo.resolve("bin/stackshare"), Paths.absolute(stack), Paths.absolute(worktree),
+        BenchConfig config = new BenchConfig(repo.resolve("bin/stackshare"), stack.toRealPath(), worktree.toRealPath(),
                 List.of("bash", "-c", job), expect, rtts, (long) (rateMbit * 1_000_000 / 8), reps, scenarios, outDir);
         String commandLine = "stackshare " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         spec.commandLine().getOut().println(BenchSuite.run(config, commandLine, System.err));

@@ -58,7 +58,7 @@ public final class Main implements Runnable {
      */
     private static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof IOException || e instanceof UserError) {
+        if (e instanceof IOException || e instanceof UserError || e instanceof dev.stackshare.bench.BenchException) {
             err.println("stackshare: " + e.getMessage());
         } else {
             err.println("stackshare: internal error: " + e);
