@@ -128,7 +128,7 @@ class EndToEndIT {
 
             // 8 bytes in the middle of a 300 MB file: one chunk, not the file
             long offset = 123L * Chunking.DEFAULT_CHUNK_SIZE + 4096;
-            try (RandomAccessFile f = new RandomAccessFile(inMount(m, stack.resolve("big.bin")).toFile(), "r")) {
+            try (RandomAccessFile f = new RandomAccessFile(inMount(m, stack.resolve("data/big.bin")).toFile(), "r")) {
                 f.seek(offset);
                 assertEquals(offset, f.readLong(), "each word of big.bin holds its own offset");
             }

@@ -49,7 +49,10 @@ final class Trees {
         }
         Files.createDirectories(deep);
         write(deep.resolve("leaf.txt"), "deep leaf\n", "rw-r--r--");
-        big(root.resolve("big.bin"), bigBytes);
+        // Alone in its directory: opening a file also prefetches its small siblings, which would
+        // blur what a read of the big file alone fetches.
+        Files.createDirectories(root.resolve("data"));
+        big(root.resolve("data/big.bin"), bigBytes);
         // mtimes with nanoseconds, set last so nothing above changes them
         Files.setLastModifiedTime(root.resolve("bin/tool"), FileTime.from(Instant.parse("2021-03-04T05:06:07.123456789Z")));
         Files.setLastModifiedTime(root.resolve("empty-dir"), FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
