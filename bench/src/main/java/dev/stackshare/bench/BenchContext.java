@@ -84,7 +84,7 @@ final class BenchContext implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         for (int i = cleanups.size() - 1; i >= 0; i--) {
             try {
                 cleanups.get(i).close();

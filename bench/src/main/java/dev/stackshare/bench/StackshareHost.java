@@ -74,8 +74,12 @@ final class StackshareHost implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         serve.destroy();
-        serve.waitFor(30, TimeUnit.SECONDS);
+        try {
+            serve.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -80,20 +80,20 @@ final class ServeCommand implements Callable<Integer> {
                 Views.check(view),
                 excludes,
                 RecordedEnvironment.of(env));
+        StackshareServer server = StackshareServer.start(config);
+        // Ctrl-C and SIGTERM run the hook: it stops the server (idempotent) and lets call() return.
         CountDownLatch stopped = new CountDownLatch(1);
-        try (StackshareServer server = StackshareServer.start(config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "stackshare-serve-shutdown"));
-            Snapshot first = server.firstSnapshot();
-            out.println("serving    " + server.url());
-            out.println("token file " + server.tokenFile());
-            out.println("snapshot   " + first.id());
-            out.println("export STACKSHARE_SERVER=" + server.url() + " STACKSHARE_SNAPSHOT=" + first.id());
-            out.flush();
-            stopped.await();
-        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "stackshare-serve-shutdown"));
+        Snapshot first = server.firstSnapshot();
+        out.println("serving    " + server.url());
+        out.println("token file " + server.tokenFile());
+        out.println("snapshot   " + first.id());
+        out.println("export STACKSHARE_SERVER=" + server.url() + " STACKSHARE_SNAPSHOT=" + first.id());
+        out.flush();
+        stopped.await();
         return 0;
     }
 
