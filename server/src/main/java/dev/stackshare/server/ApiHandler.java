@@ -23,6 +23,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -137,18 +138,28 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void stream(ChannelHandlerContext ctx, Answer.Stream answer, HttpVersion version, boolean keepAlive) {
+        HttpResponse head = streamedHead(answer.headers(), answer.contentType(), version, keepAlive);
+        boolean reuse = HttpUtil.isKeepAlive(head);
+        ctx.write(head);
+        new StreamPump(ctx, executor, answer.items(), done(ctx, reuse)).pump();
+    }
+
+    /**
+     * The head of an answer whose length is not known up front: chunked, and kept alive when
+     * the client asked. HTTP/1.0 has no chunked encoding: there the end of the body is the end
+     * of the connection.
+     */
+    private static HttpResponse streamedHead(Map<String, String> headers, String contentType,
+                                             HttpVersion version, boolean keepAlive) {
         HttpResponse head = new DefaultHttpResponse(version, HttpResponseStatus.OK);
-        answer.headers().forEach((k, v) -> head.headers().set(k, v));
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
-        // HTTP/1.0 has no chunked encoding: there the end of the body is the end of the connection.
+        headers.forEach((k, v) -> head.headers().set(k, v));
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         boolean chunked = version.isKeepAliveDefault();
-        boolean reuse = keepAlive && chunked;
         if (chunked) {
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        HttpUtil.setKeepAlive(head, reuse);
-        ctx.write(head);
-        new StreamPump(ctx, executor, answer.items(), done(ctx, reuse)).pump();
+        HttpUtil.setKeepAlive(head, keepAlive && chunked);
+        return head;
     }
 
     /**
@@ -157,15 +168,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
      * event loop too, after the ticker is cancelled, so no tick can follow the last line.
      */
     private void events(ChannelHandlerContext ctx, Answer.Events answer, HttpVersion version, boolean keepAlive) {
-        HttpResponse head = new DefaultHttpResponse(version, HttpResponseStatus.OK);
-        answer.headers().forEach((k, v) -> head.headers().set(k, v));
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
-        boolean chunked = version.isKeepAliveDefault();
-        boolean reuse = keepAlive && chunked;
-        if (chunked) {
-            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        HttpUtil.setKeepAlive(head, reuse);
+        HttpResponse head = streamedHead(answer.headers(), answer.contentType(), version, keepAlive);
+        boolean reuse = HttpUtil.isKeepAlive(head);
         ctx.writeAndFlush(head);
         ScheduledFuture<?> ticker = ctx.executor().scheduleAtFixedRate(() -> {
             byte[] line = answer.source().tick();
