@@ -4,7 +4,6 @@ import dev.stackshare.protocol.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The job from a stackshare mount over the emulated network. Cold: a fresh mount with an empty
@@ -39,12 +38,8 @@ final class StackshareScenario implements Scenario {
         Host.dropPageCache();
         DelayRelay.Stats net0 = relay.stats();
         Api.ServerStats srv0 = host.stats();
-        Proc.Result mount = Proc.run(List.of(ctx.config.launcher().toString(), "mount",
-                "--server", "http://127.0.0.1:" + relay.port(), "--token-file", host.tokenFile().toString(),
-                // A trace another scenario published must not help this one: it measures the mount without.
-                "--cache-dir", cache.toString(), "--no-trace-prefetch", mnt.toString()), Map.of(), 300)
-                .requireOk("stackshare mount");
-        long pid = Long.parseLong(mount.out().replaceAll("(?s).*\\(process (\\d+),.*", "$1"));
+        // A trace another scenario published must not help this one: it measures the mount without.
+        StackshareMount.Mounted mount = StackshareMount.mount(ctx, host, relay, cache, mnt, List.of("--no-trace-prefetch"));
         try {
             Path stack = BenchContext.inMount(mnt, ctx.config.stack());
             Path wt = BenchContext.inMount(mnt, ctx.config.worktree());
@@ -59,11 +54,9 @@ final class StackshareScenario implements Scenario {
             return new Measurement(name(), rttMillis, repetition, job.seconds(), cold ? mount.seconds() : 0,
                     net1.bytesSince(net0),
                     srv1.requests() - srv0.requests() - 1, srv1.objectsServed() - srv0.objectsServed(),
-                    Host.peakRssKb(pid));
+                    Host.peakRssKb(mount.pid()));
         } finally {
-            Proc.run(List.of(ctx.config.launcher().toString(), "unmount", mnt.toString()), Map.of(), 120)
-                    .requireOk("stackshare unmount");
-            Proc.run(List.of("rm", "-rf", cache.toString()), Map.of(), 120);
+            StackshareMount.unmount(ctx, mnt, cache);
         }
     }
 }
