@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
+    static final int HELP_WIDTH = 100;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +46,8 @@ public final class Main implements Runnable {
     static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::reportFailure);
+        // Descriptions are written as lines of up to 90 characters; picocli's 80 would break them mid-sentence.
+        cli.setUsageHelpWidth(HELP_WIDTH);
         return cli.execute(args);
     }
 
