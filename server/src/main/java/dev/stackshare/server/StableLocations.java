@@ -36,6 +36,10 @@ final class StableLocations {
     }
 
     void add(Digest digest, Location location) {
+        Location[] known = places.get(digest);
+        if (known != null && known[0].equals(location)) {
+            return; // a re-publish of an unchanged file: most calls, so no merge (and its lock) for them
+        }
         places.merge(digest, new Location[] {location}, (old, fresh) -> {
             if (Arrays.asList(old).contains(location)) {
                 return old;
