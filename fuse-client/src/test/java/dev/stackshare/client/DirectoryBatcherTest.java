@@ -1,6 +1,7 @@
 package dev.stackshare.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,13 +37,14 @@ class DirectoryBatcherTest {
     private final Entry.File b = objects.file("b.py", 0644, TestSnapshot.bytes(200, 2));
     private final Entry.File c = objects.file("c.py", 0644, TestSnapshot.bytes(300, 3));
     private final Entry.File big = objects.file("big.so", 0755, TestSnapshot.bytes(3 * TestSnapshot.CHUNK_SIZE, 4));
+    private final Entry.File data = objects.file("data.bin", 0644, TestSnapshot.bytes(2 * TestSnapshot.CHUNK_SIZE, 6));
     private final Entry.File empty = objects.file("empty", 0644, new byte[0]);
     private final Entry.File other = objects.file("x.py", 0644, TestSnapshot.bytes(50, 5));
     private final SnapshotTree tree;
 
     DirectoryBatcherTest() throws IOException {
         tree = SnapshotTree.build(objects.snapshot("0123456789abcdef",
-                objects.dir("pkg", a, b, big, c, empty, objects.dir("sub", other))), objects);
+                objects.dir("pkg", a, b, big, c, data, empty, objects.dir("sub", other))), objects);
     }
 
     private DirectoryBatcher batcher(Set<Digest> onDisk, long maxBytes) {
@@ -98,6 +100,39 @@ class DirectoryBatcherTest {
         batcher.opened("/pkg/a.py", a);
         batcher.opened("/pkg/b.py", b);
         assertEquals(1, batches.size());
+    }
+
+    @Test
+    void aSharedLibraryIsFetchedWholeInOneBatchOnItsFirstOpen() throws IOException {
+        List<Digest> chunks = tree.chunks(big);
+        batches.clear();
+        DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
+        batcher.opened("/pkg/big.so", big);
+        batcher.opened("/pkg/big.so", big);
+        assertEquals(List.of(chunks), batches, "every chunk, in file order, once");
+    }
+
+    @Test
+    void aLibrarysChunksOnDiskAreLeftOutAndOtherBigFilesWaitForTheirReads() throws IOException {
+        List<Digest> chunks = tree.chunks(big);
+        batches.clear();
+        DirectoryBatcher batcher = batcher(Set.of(chunks.get(0)), 1 << 20);
+        batcher.opened("/pkg/data.bin", data);
+        assertTrue(batches.isEmpty(), "a big file that is not a library is read chunk by chunk, with read-ahead");
+        batcher.opened("/pkg/big.so", big);
+        assertEquals(List.of(chunks.subList(1, 3)), batches);
+    }
+
+    @Test
+    void librariesAreKnownByName() {
+        for (String name : List.of("libm.so", "libstdc++.so.6", "libfoo.so.1.2.3", "_multiarray.cpython-311-x86_64-linux-gnu.so")) {
+            assertTrue(DirectoryBatcher.isSharedLibrary(new Entry.File(name, 0755, 1 << 20, 0, big.content())), name);
+        }
+        for (String name : List.of("so", "x.sop", "lib.so.x", "notes.so.txt")) {
+            assertFalse(DirectoryBatcher.isSharedLibrary(new Entry.File(name, 0755, 1 << 20, 0, big.content())), name);
+        }
+        assertFalse(DirectoryBatcher.isSharedLibrary(new Entry.File("huge.so", 0755,
+                DirectoryBatcher.MAX_LIBRARY_BATCH_BYTES + 1, 0, big.content())), "bounded in size");
     }
 
     @Test
