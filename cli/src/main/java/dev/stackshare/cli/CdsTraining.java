@@ -74,7 +74,7 @@ public final class CdsTraining {
         Path mountpoint = Files.createDirectories(work.resolve("mnt"));
         Path cache = work.resolve("cache");
         LocalServer.Found server = LocalServer.find(state, java.time.Duration.ofSeconds(30));
-        Thread mount = new Thread(() -> Main.run("mount", "--foreground", "--server", server.url(),
+        Thread mount = new Thread(() -> Main.run("mount", "--foreground", "--server", server.url(), "--snapshot", "latest",
                 "--token-file", state.resolve("token").toString(), "--cache-dir", cache.toString(),
                 mountpoint.toString()), "cds-training-mount");
         mount.setDaemon(true);
