@@ -15,9 +15,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +56,13 @@ final class DiskCache implements ObjectSource {
     private final boolean nextVerifies;
     /** Keeps the cache under its size bound; null for an unbounded cache (tests). */
     private volatile CacheEvictor evictor;
+    /** Most bytes of fetched objects waiting for the writer; past it, the fetching thread writes. */
+    static final int MAX_WRITE_BACKLOG_BYTES = 64 * 1024 * 1024;
+    /** Writes fetched objects off the reader's path ({@link #writeBehind}); null: the fetching thread writes. */
+    private volatile ExecutorService writer;
+    /** Fetched objects handed to the writer and not yet on disk: reads find them here meanwhile. */
+    private final Map<Digest, byte[]> writing = new ConcurrentHashMap<>();
+    private final Semaphore backlog = new Semaphore(MAX_WRITE_BACKLOG_BYTES);
 
     private DiskCache(CacheDir cacheDir, ObjectSource next, Counters counters) throws IOException {
         this.cacheDir = cacheDir;
@@ -82,6 +94,34 @@ final class DiskCache implements ObjectSource {
         return e;
     }
 
+    /**
+     * Fetched objects are written to disk by {@code writer} from now on, not by the thread that
+     * fetched them: a file create, write and rename costs 0.2-1 ms on a node's disk, and a cold job
+     * fetches thousands of objects, each of which its reader (or the rest of its batch) would wait
+     * for. {@link #flush} waits for the writes and stops the writer.
+     */
+    void writeBehind(ExecutorService writer) {
+        this.writer = writer;
+    }
+
+    /** Waits, at most {@code timeoutMillis}, for every object handed to the writer to reach the disk. */
+    void flush(long timeoutMillis) {
+        ExecutorService w = writer;
+        if (w == null) {
+            return;
+        }
+        writer = null; // later fetches (there should be none) write themselves
+        w.shutdown();
+        try {
+            if (!w.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                log.warn("{} fetched objects were not written to the disk cache within {} ms; the next mount fetches them again",
+                        writing.size(), timeoutMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public byte[] get(Digest digest) throws IOException {
         byte[] cached = peek(digest);
@@ -89,7 +129,7 @@ final class DiskCache implements ObjectSource {
             return cached;
         }
         byte[] raw = next.get(digest);
-        keep(digest, raw);
+        keepFetched(digest, raw);
         return raw;
     }
 
@@ -109,7 +149,7 @@ final class DiskCache implements ObjectSource {
             next.getEach(missing, (d, raw) -> {
                 if (nextVerifies) {
                     sink.accept(d, raw);
-                    keep(d, raw);
+                    keepFetched(d, raw);
                 } else {
                     keep(d, raw);
                     sink.accept(d, raw);
@@ -120,6 +160,10 @@ final class DiskCache implements ObjectSource {
 
     /** The cached bytes, verified, or null when the cache lacks them (or held a corrupt copy, now deleted). */
     byte[] peek(Digest digest) throws IOException {
+        byte[] beingWritten = writing.get(digest);
+        if (beingWritten != null) {
+            return beingWritten; // verified when fetched
+        }
         Path file = pathOf(digest);
         if (cacheDir.shared() && Files.isSymbolicLink(file.getParent())) {
             return null; // another member's doing; inserts refuse the directory too
@@ -167,9 +211,9 @@ final class DiskCache implements ObjectSource {
         }
     }
 
-    /** Whether an object of this digest is on disk; unverified, for deciding what to fetch ahead. */
+    /** Whether an object of this digest is on disk (or on its way there); unverified, for deciding what to fetch ahead. */
     boolean holds(Digest digest) {
-        return Files.exists(pathOf(digest), LinkOption.NOFOLLOW_LINKS);
+        return writing.containsKey(digest) || Files.exists(pathOf(digest), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Inserts an object after checking it against its digest; an object already there is kept. */
@@ -219,6 +263,32 @@ final class DiskCache implements ObjectSource {
      */
     private void keep(Digest digest, byte[] raw) throws IOException {
         keep(digest, raw, !nextVerifies);
+    }
+
+    /** Keeps a fetched object: through the writer when there is one and it has room, else at once. */
+    private void keepFetched(Digest digest, byte[] raw) throws IOException {
+        ExecutorService w = writer;
+        // Unverified bytes are checked on insert, and a mismatch must fail the read: those are written at once.
+        if (w == null || !nextVerifies || !backlog.tryAcquire(raw.length)) {
+            keep(digest, raw);
+            return;
+        }
+        writing.put(digest, raw);
+        Runnable write = () -> {
+            try {
+                keep(digest, raw, false);
+            } catch (IOException e) {
+                log.debug("cannot keep object {} in the disk cache: {}", digest.shortHex(), e.getMessage());
+            } finally {
+                writing.remove(digest);
+                backlog.release(raw.length);
+            }
+        };
+        try {
+            w.execute(write);
+        } catch (RejectedExecutionException e) {
+            write.run(); // the writer has stopped (unmount): write here
+        }
     }
 
     private void keep(Digest digest, byte[] raw, boolean verify) throws IOException {

@@ -38,9 +38,17 @@ public final class MountedSnapshot implements AutoCloseable {
         this.readAhead = readAhead;
     }
 
+    /** Run by {@link #close()} once the filesystem is down, such as the disk cache's write-behind flush. */
+    private volatile Runnable flush = () -> { };
+
     /** Makes {@link #close()} wait (boundedly) for this work, so the next mount finds what it wrote. */
     void finishBeforeClose(Future<?> work) {
         pending = work;
+    }
+
+    /** Makes {@link #close()} run this (which bounds its own wait) once the filesystem is down. */
+    void flushBeforeClose(Runnable flush) {
+        this.flush = flush;
     }
 
     public Snapshot snapshot() {
@@ -95,6 +103,7 @@ public final class MountedSnapshot implements AutoCloseable {
         } finally {
             fs.markUnmounted();
             readAhead.shutdownNow();
+            flush.run();
             try {
                 pending.get(LOOP_EXIT_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

@@ -38,6 +38,8 @@ public final class Mounter {
                 + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
     }
     private static final long MOUNT_WAIT_MILLIS = 10_000;
+    /** How long an unmount waits for fetched objects still on their way to the disk cache. */
+    private static final long CACHE_FLUSH_MILLIS = 30_000;
     /** When a mount first walks the disk cache to learn its size (and evict past the bound). */
     static final Duration FIRST_CACHE_WALK = Duration.ofSeconds(30);
     /** Disk cache walks and evictions: one at a time, off every reader's thread. */
@@ -77,6 +79,7 @@ public final class Mounter {
         HttpObjectSource http = new HttpObjectSource(client);
         ObjectSource network = new VerifyingObjectSource(http, client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
+        disk.writeBehind(Executors.newSingleThreadExecutor(daemonThreads("stackshare-cache-writer")));
         CacheEvictor evictor = disk.bound(options.cacheSizeBytes(), Clock.systemUTC(), HOUSEKEEPING);
         // The first walk of the cache waits until the job has started: it is not urgent, the job is.
         HOUSEKEEPING.schedule(evictor::schedule, FIRST_CACHE_WALK.toMillis(), TimeUnit.MILLISECONDS);
@@ -96,6 +99,7 @@ public final class Mounter {
         MountedSnapshot mounted = start(tree, memory, disk::holds, recorder,
                 recorder == null ? null : () -> publishTrace(client, snapshot.id(), recorder), mountpoint, counters);
         mounted.finishBeforeClose(metadataWritten.get());
+        mounted.flushBeforeClose(() -> disk.flush(CACHE_FLUSH_MILLIS));
         log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network, {} ms",
                 snapshot.id(), mountpoint, tree.objectCount(), metadataFetched,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

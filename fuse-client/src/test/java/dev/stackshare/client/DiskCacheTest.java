@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +41,37 @@ class DiskCacheTest {
         assertEquals(file, cache.pathOf(d));
         assertArrayEquals(raw, Files.readAllBytes(file));
         assertEquals(1, objects.gets.get());
+    }
+
+    @Test
+    void withWriteBehindAFetchIsHandedOnBeforeItIsOnDiskAndReadFromMemoryUntilThen() throws Exception {
+        byte[] raw = TestSnapshot.bytes(5000, 11);
+        Digest d = objects.put(raw);
+        DiskCache cache = DiskCache.open(tmp, new VerifyingObjectSource(objects, "test"), counters);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        writer.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        cache.writeBehind(writer);
+
+        assertArrayEquals(raw, cache.get(d));
+        assertFalse(Files.exists(cache.pathOf(d)), "the writer has not run yet");
+        assertTrue(cache.holds(d));
+        assertArrayEquals(raw, cache.get(d));
+        assertEquals(1, objects.gets.get(), "read again from the bytes on their way to disk, not fetched");
+
+        release.countDown();
+        cache.flush(10_000);
+        assertArrayEquals(raw, Files.readAllBytes(cache.pathOf(d)));
+        assertTrue(writer.isTerminated());
+        try (Stream<Path> files = Files.walk(tmp)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(DiskCache.TEMP_PREFIX)).toList());
+        }
     }
 
     @Test
