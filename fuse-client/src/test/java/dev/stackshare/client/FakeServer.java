@@ -114,7 +114,7 @@ final class FakeServer implements AutoCloseable {
                     send(exchange, 200, Json.write(new Api.ViewAnswer(name, id)));
                 }
             } else if (path.equals(Api.STATS)) {
-                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size())));
+                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size(), 0, 0, true, Map.of())));
             } else {
                 error(exchange, 404, "not-found", "no route " + path);
             }
