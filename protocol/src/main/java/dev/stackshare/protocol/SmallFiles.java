@@ -20,10 +20,15 @@ public final class SmallFiles {
     }
 
     public static List<Digest> of(Directory directory, int chunkSize) {
+        return of(directory.entries(), chunkSize);
+    }
+
+    /** @param entries a directory's entries, in its listing's order */
+    public static List<Digest> of(List<Entry> entries, int chunkSize) {
         Chunking.checkChunkSize(chunkSize);
         Set<Digest> picked = new LinkedHashSet<>();
         long bytes = 0;
-        for (Entry e : directory.entries()) {
+        for (Entry e : entries) {
             if (e instanceof Entry.File f && f.size() > 0 && !Chunking.isChunked(f.size(), chunkSize)
                     && !picked.contains(f.content()) && bytes + f.size() <= MAX_BYTES) {
                 picked.add(f.content());
