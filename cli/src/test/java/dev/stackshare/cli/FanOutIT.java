@@ -249,6 +249,16 @@ class FanOutIT {
     }
 
     @Test
+    @Order(1)
+    void mountHelpExplainsSeveralServerUrls() throws Exception {
+        Sh.Result help = CliIT.ss("mount", "--help");
+        assertEquals(0, help.exit(), help.toString());
+        for (String words : List.of("--server=URL[,URL...]", "HTTP caches first", "origin", "Fan-out through an HTTP cache")) {
+            assertTrue(help.out().replaceAll("\\s+", " ").contains(words), words + " in:\n" + help.out());
+        }
+    }
+
+    @Test
     @Order(2)
     void clientsReadingTheSameFilesThroughTheCacheCostTheOriginEachObjectOnce() throws Exception {
         Api.ServerStats before = originStats();
