@@ -31,12 +31,13 @@ import picocli.CommandLine.Spec;
             "unmount, publishes that trace for the snapshot; every later mount of the snapshot",
             "(on any node) fetches the traced objects in one request while the job starts.",
             "",
-            "Fan-out: --server takes several URLs, comma-separated, HTTP caches first and the",
-            "origin (the URL `stackshare serve` printed) last. Objects, trees, directory batches",
-            "and packs come from the first that answers; on a connection error or a 5xx answer",
-            "the next is asked, and the failed one is passed over for 2 s (doubling, at most",
-            "60 s). View look-ups (`latest`) and trace uploads always go to the origin.",
-            "See docs/operations.md, \"Fan-out through an HTTP cache\".",
+            "Fan-out: --server takes several URLs, comma-separated, HTTP caches first",
+            "and the origin (the URL `stackshare serve` printed) last. Objects, trees,",
+            "directory batches and packs come from the first that answers; on a",
+            "connection error or a 5xx answer the next is asked, and the failed one is",
+            "passed over for 2 s (doubling, at most 60 s). View look-ups (`latest`) and",
+            "trace uploads always go to the origin. See docs/operations.md,",
+            "\"Fan-out through an HTTP cache\".",
         })
 final class MountCommand implements Callable<Integer> {
     static final long DEFAULT_MEMORY_CACHE_MB = MountOptions.DEFAULT_MEMORY_CACHE_BYTES >> 20;
