@@ -85,7 +85,7 @@ final class HttpObjectSource implements ObjectSource {
                         sink.accept(item.digest(), inflate(item.digest(), item.frame()));
                     }
                 });
-            } catch (ClientException e) {
+            } catch (IOException e) {
                 // A cut answer (a file changed since publish) or a failed server: what did not
                 // arrive is asked for by POST below, which says what is missing.
                 log.debug("directory {}: {}; asking for the rest by batch", directory.directory().shortHex(), e.getMessage());
