@@ -74,7 +74,7 @@ public final class ServerClient {
     }
 
     ServerClient(URI server, String token, Duration timeout, Counters counters) {
-        this(List.of(server == null ? URI.create("none:") : server), token, timeout, counters);
+        this(server == null ? List.of() : List.of(server), token, timeout, counters);
     }
 
     /** @param servers in the order to ask them: HTTP caches first, the origin last */
