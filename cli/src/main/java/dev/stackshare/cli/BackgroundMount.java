@@ -92,7 +92,7 @@ final class BackgroundMount {
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("mount", "--foreground",
                 "--ready-file", readyFile.toString(),
-                "--server", options.server().toString(),
+                "--server", options.servers().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")),
                 "--snapshot", options.snapshot(),
                 "--cache-dir", options.cacheDir().toString(),
                 "--memory-cache-mb", Long.toString(memoryCacheMb),

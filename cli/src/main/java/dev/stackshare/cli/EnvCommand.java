@@ -47,7 +47,7 @@ final class EnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Snapshot snapshot = new ServerClient(serverOptions.url(), serverOptions.token(), Duration.ofSeconds(30))
+        Snapshot snapshot = new ServerClient(serverOptions.urls(), serverOptions.token(), Duration.ofSeconds(30))
                 .snapshot(serverOptions.snapshot);
         Map<String, String> env = SnapshotEnvironment.forJob(snapshot, where.samePaths ? null : Paths.absolute(where.mount));
         PrintWriter out = spec.commandLine().getOut();

@@ -53,7 +53,7 @@ final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         String token = serverOptions.token();
-        Snapshot snapshot = new ServerClient(serverOptions.url(), token, Duration.ofSeconds(30))
+        Snapshot snapshot = new ServerClient(serverOptions.urls(), token, Duration.ofSeconds(30))
                 .snapshot(serverOptions.snapshot);
         boolean root = isRoot();
         boolean inNamespace = samePaths || samePathsIfPossible;
@@ -76,7 +76,7 @@ final class ExecCommand implements Callable<Integer> {
             mount = existing.get();
         } else {
             mount = Files.createTempDirectory("stackshare-exec-");
-            own = Mounter.mount(new MountOptions(serverOptions.url(), token, snapshot.id(), serverOptions.cache(), mount,
+            own = Mounter.mount(new MountOptions(serverOptions.urls(), token, snapshot.id(), serverOptions.cache(), mount,
                     MountCommand.DEFAULT_MEMORY_CACHE_MB << 20));
         }
         SamePaths.Plan plan = null;

@@ -30,6 +30,14 @@ import picocli.CommandLine.Spec;
             "request. With --record-trace the mount notes which objects the job reads and, at",
             "unmount, publishes that trace for the snapshot; every later mount of the snapshot",
             "(on any node) fetches the traced objects in one request while the job starts.",
+            "",
+            "Fan-out: --server takes several URLs, comma-separated, HTTP caches first",
+            "and the origin (the URL `stackshare serve` printed) last. Objects, trees,",
+            "directory batches and packs come from the first that answers; on a",
+            "connection error or a 5xx answer the next is asked, and the failed one is",
+            "passed over for 2 s (doubling, at most 60 s). View look-ups (`latest`) and",
+            "trace uploads always go to the origin. See docs/operations.md,",
+            "\"Fan-out through an HTTP cache\".",
         })
 final class MountCommand implements Callable<Integer> {
     static final long DEFAULT_MEMORY_CACHE_MB = MountOptions.DEFAULT_MEMORY_CACHE_BYTES >> 20;
@@ -102,7 +110,7 @@ final class MountCommand implements Callable<Integer> {
             throw new UserError("--memory-cache-mb must be at least 1, got " + memoryCacheMb);
         }
         long cacheBytes = Sizes.parse("--cache-size", cacheSize);
-        return new MountOptions(serverOptions.url(), serverOptions.token(), serverOptions.snapshot,
+        return new MountOptions(serverOptions.urls(), serverOptions.token(), serverOptions.snapshot,
                 serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024)
                 .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch);
     }

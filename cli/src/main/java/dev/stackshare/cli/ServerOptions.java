@@ -3,12 +3,16 @@ package dev.stackshare.cli;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** How a batch-node command finds its server and snapshot; shared by mount, env and exec. */
 final class ServerOptions {
-    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:STACKSHARE_SERVER}",
-            description = "Server URL as `stackshare serve` printed it (default: $STACKSHARE_SERVER).")
+    @Option(names = "--server", paramLabel = "URL[,URL...]", defaultValue = "${env:STACKSHARE_SERVER}",
+            description = "Server URL as `stackshare serve` printed it (default: $STACKSHARE_SERVER). Several, "
+                    + "comma-separated: HTTP caches first, the origin last; content comes from the first that answers "
+                    + "(the next on a connection error or 5xx), views and trace uploads from the origin.")
     String server;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -26,10 +30,27 @@ final class ServerOptions {
                     + "others, is a node-wide cache shared with that group (see docs/operations.md).")
     Path cacheDir;
 
-    URI url() {
+    /** The --server URLs in order: HTTP caches first, the origin last. */
+    List<URI> urls() {
         if (server == null || server.isBlank()) {
             throw new UserError("no server: give --server URL (as `stackshare serve` printed it) or set STACKSHARE_SERVER");
         }
+        List<URI> urls = new ArrayList<>();
+        for (String one : server.split(",", -1)) {
+            if (one.isBlank()) {
+                throw new UserError("--server '" + server + "' has an empty URL; give URLs separated by single commas, "
+                        + "HTTP caches first and the origin last");
+            }
+            URI url = url(one.strip());
+            if (urls.contains(url)) {
+                throw new UserError("--server names " + url + " twice");
+            }
+            urls.add(url);
+        }
+        return urls;
+    }
+
+    private static URI url(String server) {
         URI url;
         try {
             url = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);

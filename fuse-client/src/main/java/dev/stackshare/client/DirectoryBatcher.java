@@ -3,8 +3,10 @@ package dev.stackshare.client;
 import dev.stackshare.protocol.Chunking;
 import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Entry;
+import dev.stackshare.protocol.SmallFiles;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * fetched in one batch, the opened file first. The batch streams, so the opened file's reader
  * waits for its own object only; the siblings arrive while it works on it.
  *
+ * <p>When the node lacks most of the directory's small files, the batch is offered to the HTTP
+ * layer ({@link Offers}) as the directory's GET form ({@code GET /v1/dirs/{digest}/files/{chunkSize}},
+ * {@link SmallFiles}), which names immutable content and so passes through HTTP caches: a hundred
+ * nodes opening the same package cost the origin one answer. A node that holds most of them
+ * already asks for the few it lacks by POST, which no cache keeps.
+ *
  * <p>A Python import opens the files of a package one after another, each a round trip when
  * fetched alone; most of a package's modules are imported together, so a directory is the unit
  * that wastes least. Small means one chunk: big files are read chunk by chunk, with read-ahead,
@@ -28,7 +36,7 @@ import org.slf4j.LoggerFactory;
 final class DirectoryBatcher {
     private static final Logger log = LoggerFactory.getLogger(DirectoryBatcher.class);
     /** Raw bytes one directory batch fetches at most, so a directory of many big modules costs a bounded transfer. */
-    static final long DEFAULT_MAX_BATCH_BYTES = 16L * 1024 * 1024;
+    static final long DEFAULT_MAX_BATCH_BYTES = SmallFiles.MAX_BYTES;
     /** A shared library of up to this size is fetched whole on its first open (see {@link #isSharedLibrary}). */
     static final long MAX_LIBRARY_BATCH_BYTES = 32L * 1024 * 1024;
     private static final Pattern SHARED_LIBRARY = Pattern.compile(".*\\.so(\\.[0-9]+)*");
@@ -38,6 +46,13 @@ final class DirectoryBatcher {
     private final Predicate<Digest> onDisk;
     private final Executor fetchers;
     private final long maxBatchBytes;
+    /** Where a directory's batch may be fetched as its GET form; {@link HttpObjectSource#offerDirectory} in production. */
+    @FunctionalInterface
+    interface Offers {
+        void offerDirectory(Digest directory, int chunkSize, List<Digest> members);
+    }
+
+    private final Offers offers;
     /**
      * Directories (by tree digest) and libraries (by chunk-list digest) batched already;
      * identical ones share one batch.
@@ -50,6 +65,12 @@ final class DirectoryBatcher {
      */
     DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
                      long maxBatchBytes) {
+        this(tree, memory, onDisk, fetchers, maxBatchBytes, null);
+    }
+
+    /** @param offers takes a directory's GET form before its batch is fetched, or null to always POST */
+    DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
+                     long maxBatchBytes, Offers offers) {
         if (maxBatchBytes <= 0) {
             throw new IllegalArgumentException("batch size bound must be > 0 bytes, got " + maxBatchBytes);
         }
@@ -58,6 +79,7 @@ final class DirectoryBatcher {
         this.onDisk = onDisk;
         this.fetchers = fetchers;
         this.maxBatchBytes = maxBatchBytes;
+        this.offers = offers;
     }
 
     /**
@@ -92,11 +114,14 @@ final class DirectoryBatcher {
         if (dir == null || !batched.add(dir.tree())) {
             return;
         }
+        List<Digest> members;
         List<Digest> wanted = new ArrayList<>();
         wanted.add(file.content());
         long bytes = file.size();
         try {
-            for (Entry e : tree.list(dir).entries()) {
+            List<Entry> entries = tree.list(dir).entries();
+            members = offers == null || maxBatchBytes != SmallFiles.MAX_BYTES ? List.of() : SmallFiles.of(entries, chunkSize);
+            for (Entry e : entries) {
                 if (e instanceof Entry.File f && !f.name().equals(file.name()) && f.size() > 0 && !Chunking.isChunked(f.size(), chunkSize)
                         && bytes + f.size() <= maxBatchBytes && !memory.contains(f.content()) && !onDisk.test(f.content())) {
                     wanted.add(f.content());
@@ -108,6 +133,10 @@ final class DirectoryBatcher {
             return;
         }
         if (wanted.size() > 1) {
+            // The GET form brings every member: worth it while the node lacks at least half.
+            if (!members.isEmpty() && wanted.size() * 2L >= members.size() && new HashSet<>(members).containsAll(wanted)) {
+                offers.offerDirectory(dir.tree(), chunkSize, members);
+            }
             int claimed = memory.prefetch(wanted, fetchers);
             log.debug("batch for {}: {} objects, {} bytes", path.substring(0, Math.max(1, slash)), claimed, bytes);
         }

@@ -2,11 +2,13 @@ package dev.stackshare.client;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What to mount where.
  *
- * @param server           the server's base URL, e.g. {@code http://devhost:7878}
+ * @param servers          the server URLs in the order to ask them for content: HTTP caches first, the origin
+ *                         (the server's own URL, e.g. {@code http://devhost:7878}) last; see {@link ServerClient}
  * @param token            the bearer token the server printed at {@code serve}
  * @param snapshot         a snapshot id, or a view name (such as {@code latest}) resolved at mount
  * @param cacheDir         the node's disk cache, shared by mounts; see {@link Mounter#defaultCacheDir()}
@@ -16,7 +18,7 @@ import java.nio.file.Path;
  * @param recordTrace      record which objects the job reads and publish that trace for the snapshot at unmount
  * @param prefetchTrace    fetch the snapshot's published trace (if any) in one batch while the job starts
  */
-public record MountOptions(URI server, String token, String snapshot, Path cacheDir, Path mountpoint,
+public record MountOptions(List<URI> servers, String token, String snapshot, Path cacheDir, Path mountpoint,
                            long memoryCacheBytes, long cacheSizeBytes, boolean recordTrace, boolean prefetchTrace) {
     /**
      * Enough for the hot objects of a job's working set without crowding the heap: the kernel's
@@ -27,9 +29,10 @@ public record MountOptions(URI server, String token, String snapshot, Path cache
     public static final long DEFAULT_CACHE_SIZE_BYTES = 10L * 1024 * 1024 * 1024;
 
     public MountOptions {
-        if (server == null) {
+        if (servers == null || servers.isEmpty() || servers.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("no server URL given");
         }
+        servers = List.copyOf(servers);
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("no token given");
         }
@@ -52,16 +55,27 @@ public record MountOptions(URI server, String token, String snapshot, Path cache
 
     /** Options with the default disk cache bound, prefetching a published trace, recording none. */
     public MountOptions(URI server, String token, String snapshot, Path cacheDir, Path mountpoint, long memoryCacheBytes) {
-        this(server, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, DEFAULT_CACHE_SIZE_BYTES, false, true);
+        this(server == null ? null : List.of(server), token, snapshot, cacheDir, mountpoint, memoryCacheBytes);
+    }
+
+    /** Options with the default disk cache bound, prefetching a published trace, recording none. */
+    public MountOptions(List<URI> servers, String token, String snapshot, Path cacheDir, Path mountpoint,
+                        long memoryCacheBytes) {
+        this(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, DEFAULT_CACHE_SIZE_BYTES, false, true);
+    }
+
+    /** The origin: the last URL, the server that publishes and resolves views. */
+    public URI server() {
+        return servers.get(servers.size() - 1);
     }
 
     public MountOptions withCacheSize(long bytes) {
-        return new MountOptions(server, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, bytes, recordTrace,
+        return new MountOptions(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, bytes, recordTrace,
                 prefetchTrace);
     }
 
     public MountOptions withTrace(boolean record, boolean prefetch) {
-        return new MountOptions(server, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, cacheSizeBytes, record,
+        return new MountOptions(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, cacheSizeBytes, record,
                 prefetch);
     }
 

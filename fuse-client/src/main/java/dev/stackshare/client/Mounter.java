@@ -75,7 +75,7 @@ public final class Mounter {
         Path mountpoint = prepareMountpoint(options.mountpoint());
         CacheDir cacheDir = CacheDir.open(options.cacheDir());
         Counters counters = new Counters();
-        ServerClient client = new ServerClient(options.server(), options.token(), REQUEST_TIMEOUT, counters);
+        ServerClient client = new ServerClient(options.servers(), options.token(), REQUEST_TIMEOUT, counters);
         HttpObjectSource http = new HttpObjectSource(client);
         ObjectSource network = new VerifyingObjectSource(http, client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
@@ -96,7 +96,7 @@ public final class Mounter {
             trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk, http),
                     r -> daemonThreads("stackshare-trace").newThread(r).start());
         }
-        MountedSnapshot mounted = start(tree, memory, disk::holds, recorder,
+        MountedSnapshot mounted = start(tree, memory, disk::holds, http::offerDirectory, recorder,
                 recorder == null ? null : () -> publishTrace(client, snapshot.id(), recorder), mountpoint, counters);
         mounted.finishBeforeClose(metadataWritten.get());
         mounted.flushBeforeClose(() -> disk.flush(CACHE_FLUSH_MILLIS));
@@ -112,7 +112,7 @@ public final class Mounter {
      */
     static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Path requestedMountpoint, Counters counters)
             throws IOException {
-        return start(tree, source, null, null, null, requestedMountpoint, counters);
+        return start(tree, source, null, null, null, null, requestedMountpoint, counters);
     }
 
     /**
@@ -121,15 +121,16 @@ public final class Mounter {
      * With a {@code trace}, every chunk a read uses is recorded; {@code afterUnmount} (may be null)
      * runs on the filesystem's thread once it is unmounted, before {@link MountedSnapshot#awaitUnmounted} returns.
      */
-    static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Predicate<Digest> onDisk, TraceRecorder trace,
-                                 Runnable afterUnmount, Path requestedMountpoint, Counters counters) throws IOException {
+    static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Predicate<Digest> onDisk,
+                                 DirectoryBatcher.Offers offers, TraceRecorder trace, Runnable afterUnmount,
+                                 Path requestedMountpoint, Counters counters) throws IOException {
         Path mountpoint = MountTable.canonical(requestedMountpoint);
         ExecutorService readAhead = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads("stackshare-fetch"));
         SnapshotFileSystem fs;
         try {
             FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead, trace);
             DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
-                    ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES)
+                    ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers)
                     : null;
             fs = new SnapshotFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher);
         } catch (IOException | RuntimeException | LinkageError e) {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,11 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Speaks the stackshare HTTP API ({@link Api}) to one server. Every failure becomes a
+ * Speaks the stackshare HTTP API ({@link Api}) to one server, or to several in order (HTTP
+ * caches first, the origin last; see {@link ServerUrls}). Every failure becomes a
  * {@link ClientException} whose message says what to do about it.
  *
- * <p>All requests go through {@link #send}, the seam where failover across several server
- * URLs (an HTTP cache first, then the origin) will go.
+ * <p>All requests go through {@link #send}: content requests ({@link Route#CONTENT}) go to the
+ * first server that answers, passing to the next on a connection failure or a 5xx answer;
+ * the rest go to the origin.
  */
 public final class ServerClient {
     private static final Logger log = LoggerFactory.getLogger(ServerClient.class);
@@ -46,13 +47,22 @@ public final class ServerClient {
     /** Most bytes of an error body worth reading. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
+    /** Which servers may answer a request. */
+    enum Route {
+        /** Immutable content or a read any server passes on: the first server that answers. */
+        CONTENT,
+        /** Views, publish, trace uploads, stats, gc: only the origin is current. */
+        ORIGIN
+    }
+
     /** Receives the items of a batch or tree answer as they arrive. */
     @FunctionalInterface
     interface ItemSink {
         void accept(BatchStream.Item item) throws IOException;
     }
 
-    private final URI server;
+    private final ServerUrls urls;
+    /** The origin's URL, for messages about requests only it answers. */
     private final String name;
     private final String authorization;
     private final Duration timeout;
@@ -64,10 +74,19 @@ public final class ServerClient {
     }
 
     ServerClient(URI server, String token, Duration timeout, Counters counters) {
-        if (server == null || server.getHost() == null
-                || !("http".equals(server.getScheme()) || "https".equals(server.getScheme()))) {
-            throw new IllegalArgumentException("server must be an http:// or https:// URL with a host, got " + server);
-        }
+        this(server == null ? List.of() : List.of(server), token, timeout, counters);
+    }
+
+    /** @param servers in the order to ask them: HTTP caches first, the origin last */
+    public ServerClient(List<URI> servers, String token, Duration timeout) {
+        this(servers, token, timeout, new Counters());
+    }
+
+    ServerClient(List<URI> servers, String token, Duration timeout, Counters counters) {
+        this(new ServerUrls(servers), token, timeout, counters);
+    }
+
+    ServerClient(ServerUrls urls, String token, Duration timeout, Counters counters) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the token is empty");
         }
@@ -77,8 +96,8 @@ public final class ServerClient {
         if (timeout == null || timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        this.name = server.toString().replaceAll("/+$", "");
-        this.server = URI.create(name);
+        this.urls = urls;
+        this.name = urls.origin();
         this.authorization = Api.BEARER + token.strip();
         this.timeout = timeout;
         this.counters = counters;
@@ -89,8 +108,14 @@ public final class ServerClient {
                 .build();
     }
 
+    /** The origin (the last URL given). */
     public URI server() {
-        return server;
+        return URI.create(name);
+    }
+
+    /** Every server URL, in the order they are asked for content. */
+    public List<URI> servers() {
+        return urls.all().stream().map(URI::create).toList();
     }
 
     /**
@@ -105,7 +130,7 @@ public final class ServerClient {
             throw new ClientException(ClientException.BAD_NAME, "'" + idOrViewName
                     + "' is neither a snapshot id (16 hex digits) nor a view name; `stackshare publish` prints ids");
         }
-        byte[] body = getBytes(Api.VIEWS + idOrViewName, "view " + idOrViewName, idOrViewName);
+        byte[] body = getBytes(Route.ORIGIN, Api.VIEWS + idOrViewName, "view " + idOrViewName, idOrViewName);
         Api.ViewAnswer answer = parse(body, Api.ViewAnswer.class, "view " + idOrViewName);
         if (!Snapshot.isId(answer.snapshot())) {
             throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " resolved view "
@@ -121,9 +146,9 @@ public final class ServerClient {
                 : HttpRequest.BodyPublishers.ofByteArray(Json.write(Map.of("view", view)));
         HttpRequest request = request(Api.SNAPSHOTS).header("Content-Type", "application/json")
                 .POST(body).build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false);
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false, Route.ORIGIN);
         String what = "publish" + (view == null ? "" : " to view " + view);
-        check(response.statusCode(), response.body(), what, view);
+        check(response, response.body(), what, view);
         return parse(response.body(), Snapshot.class, "the published snapshot");
     }
 
@@ -139,10 +164,10 @@ public final class ServerClient {
         HttpRequest request = request(Api.SNAPSHOTS).header("Content-Type", "application/json")
                 .header("Accept", Api.EVENTS_CONTENT_TYPE).POST(body).build();
         String what = "publish" + (view == null ? "" : " to view " + view);
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), false);
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), false, Route.ORIGIN);
         try (InputStream in = response.body()) {
             if (response.statusCode() != 200) {
-                check(response.statusCode(), in.readNBytes(MAX_ERROR_BODY), what, view);
+                check(response, in.readNBytes(MAX_ERROR_BODY), what, view);
             }
             String type = response.headers().firstValue("Content-Type").orElse("");
             if (!type.startsWith(Api.EVENTS_CONTENT_TYPE)) {
@@ -180,12 +205,12 @@ public final class ServerClient {
     }
 
     public Api.ServerStats stats() throws IOException {
-        return parse(getBytes(Api.STATS, "stats", null), Api.ServerStats.class, "stats");
+        return parse(getBytes(Route.ORIGIN, Api.STATS, "stats", null), Api.ServerStats.class, "stats");
     }
 
     /** Every snapshot the server keeps, oldest first. */
     public List<Lifecycle.SnapshotSummary> snapshots() throws IOException {
-        byte[] body = getBytes(Api.SNAPSHOTS, "the snapshot list", null);
+        byte[] body = getBytes(Route.ORIGIN, Api.SNAPSHOTS, "the snapshot list", null);
         return List.of(parse(body, Lifecycle.SnapshotSummary[].class, "the snapshot list"));
     }
 
@@ -193,14 +218,14 @@ public final class ServerClient {
     public Lifecycle.GcReport gc(Lifecycle.GcRequest gc) throws IOException {
         HttpRequest request = request(Lifecycle.GC).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(gc))).build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false);
-        check(response.statusCode(), response.body(), "gc", null);
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false, Route.ORIGIN);
+        check(response, response.body(), "gc", null);
         return parse(response.body(), Lifecycle.GcReport.class, "the gc report");
     }
 
     /** One object as the server sends it: a zstd frame, neither inflated nor verified here. */
     byte[] object(Digest digest) throws IOException {
-        byte[] frame = getBytes(Api.OBJECTS + digest.hex(), "object " + digest.shortHex(), digest.hex());
+        byte[] frame = getBytes(Route.CONTENT, Api.OBJECTS + digest.hex(), "object " + digest.shortHex(), digest.hex());
         counters.objectFetched();
         return frame;
     }
@@ -216,6 +241,16 @@ public final class ServerClient {
         stream(request, "batch of " + digests.size() + " objects", null, sink);
     }
 
+    /**
+     * The small files of a directory ({@link dev.stackshare.protocol.SmallFiles}) in one GET
+     * named by the directory's digest, which HTTP caches keep; false when the server predates it
+     * (404 or 405), and the sink then saw nothing.
+     */
+    boolean dirFiles(Digest directory, int chunkSize, ItemSink sink) throws IOException {
+        HttpRequest request = request(Api.DIRS + directory.hex() + Api.DIR_FILES + chunkSize).GET().build();
+        return stream(request, "small files of directory " + directory.shortHex(), null, sink, true);
+    }
+
     /** Every directory and chunk-list object of a snapshot, in one request. */
     void tree(String snapshotId, ItemSink sink) throws IOException {
         HttpRequest request = request(Api.SNAPSHOTS + "/" + snapshotId + Api.TREE_SUFFIX).GET().build();
@@ -228,11 +263,11 @@ public final class ServerClient {
      */
     List<Digest> trace(String snapshotId) throws IOException {
         HttpResponse<byte[]> response = send(request(tracePath(snapshotId)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray(), true);
+                HttpResponse.BodyHandlers.ofByteArray(), true, Route.CONTENT);
         if (response.statusCode() == 404) {
             return List.of();
         }
-        check(response.statusCode(), response.body(), "trace of snapshot " + snapshotId, snapshotId);
+        check(response, response.body(), "trace of snapshot " + snapshotId, snapshotId);
         List<Digest> digests = new ArrayList<>();
         for (String line : new String(response.body(), StandardCharsets.US_ASCII).split("\n")) {
             if (!line.isBlank()) {
@@ -255,8 +290,8 @@ public final class ServerClient {
         }
         HttpRequest request = request(tracePath(snapshotId)).header("Content-Type", "text/plain")
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.US_ASCII)).build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), true);
-        check(response.statusCode(), response.body(), "publishing the trace of snapshot " + snapshotId, snapshotId);
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), true, Route.ORIGIN);
+        check(response, response.body(), "publishing the trace of snapshot " + snapshotId, snapshotId);
     }
 
     private static String tracePath(String snapshotId) {
@@ -264,7 +299,7 @@ public final class ServerClient {
     }
 
     private Snapshot snapshotById(String id) throws IOException {
-        byte[] body = getBytes(Api.SNAPSHOTS + "/" + id, "snapshot " + id, id);
+        byte[] body = getBytes(Route.CONTENT, Api.SNAPSHOTS + "/" + id, "snapshot " + id, id);
         Snapshot snapshot = parse(body, Snapshot.class, "snapshot " + id);
         if (!snapshot.id().equals(id)) {
             throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " answered snapshot "
@@ -273,9 +308,9 @@ public final class ServerClient {
         return snapshot;
     }
 
-    private byte[] getBytes(String path, String what, String subject) throws IOException {
-        HttpResponse<byte[]> response = send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray(), true);
-        check(response.statusCode(), response.body(), what, subject);
+    private byte[] getBytes(Route route, String path, String what, String subject) throws IOException {
+        HttpResponse<byte[]> response = send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray(), true, route);
+        check(response, response.body(), what, subject);
         if (path.startsWith(Api.OBJECTS)) {
             counters.bytesFetched(response.body().length);
         }
@@ -298,14 +333,14 @@ public final class ServerClient {
 
     private boolean stream(HttpRequest request, String what, String subject, ItemSink sink, boolean absentIsFalse)
             throws IOException {
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), true);
+        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), true, Route.CONTENT);
         try (InputStream body = new CountingStream(response.body(), counters)) {
             if (absentIsFalse && (response.statusCode() == 404 || response.statusCode() == 405)) {
                 body.readNBytes(MAX_ERROR_BODY);
                 return false;
             }
             if (response.statusCode() != 200) {
-                check(response.statusCode(), body.readNBytes(MAX_ERROR_BODY), what, subject);
+                check(response, body.readNBytes(MAX_ERROR_BODY), what, subject);
             }
             BatchStream.Reader reader = new BatchStream.Reader(body);
             for (BatchStream.Item item = reader.next(); item != null; item = reader.next()) {
@@ -315,7 +350,7 @@ public final class ServerClient {
                 sink.accept(item);
             }
         } catch (ProtocolException e) {
-            throw new ClientException(ClientException.BAD_ANSWER, "server " + name + " sent a broken answer to "
+            throw new ClientException(ClientException.BAD_ANSWER, "server " + serverOf(response) + " sent a broken answer to "
                     + what + ": " + e.getMessage(), e);
         }
         return true;
@@ -327,14 +362,13 @@ public final class ServerClient {
                 .header("Authorization", authorization);
     }
 
-    /** Sends one request, retrying idempotent ones with backoff while the server cannot be reached. */
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean idempotent)
-            throws ClientException {
+    /** Sends one request, retrying idempotent ones with backoff while no server can be reached. */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean idempotent,
+                                     Route route) throws ClientException {
         long backoff = FIRST_BACKOFF_MS;
         for (int attempt = 1; ; attempt++) {
-            counters.request();
             try {
-                return await(http.sendAsync(request, handler));
+                return route == Route.ORIGIN ? sendTo(name, request, handler) : sendForContent(request, handler);
             } catch (ClientException e) {
                 boolean retry = idempotent && attempt < ATTEMPTS
                         && (ClientException.UNREACHABLE.equals(e.code()) || ClientException.NETWORK.equals(e.code()));
@@ -349,27 +383,103 @@ public final class ServerClient {
     }
 
     /**
+     * Asks each server for content in turn ({@link ServerUrls#forContent}) until one answers
+     * without a 5xx; the last one's answer (or failure) is final. A failed server backs off.
+     */
+    private <T> HttpResponse<T> sendForContent(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws ClientException {
+        List<String> order = urls.forContent();
+        for (int i = 0; ; i++) {
+            String base = order.get(i);
+            boolean last = i == order.size() - 1;
+            HttpResponse<T> response;
+            try {
+                response = sendTo(base, request, handler);
+            } catch (ClientException e) {
+                boolean connection = ClientException.UNREACHABLE.equals(e.code()) || ClientException.NETWORK.equals(e.code());
+                if (connection && order.size() > 1) {
+                    backOff(base, e.getMessage(), last ? null : order.get(i + 1));
+                }
+                if (!connection || last) {
+                    throw e;
+                }
+                continue;
+            }
+            if (response.statusCode() < 500 || order.size() == 1) {
+                urls.answered(base);
+                return response;
+            }
+            backOff(base, "HTTP " + response.statusCode(), last ? null : order.get(i + 1));
+            if (last) {
+                return response;
+            }
+            discard(response);
+        }
+    }
+
+    private void backOff(String base, String why, String next) {
+        Duration pause = urls.failed(base);
+        log.warn("server {} failed ({}); {} passed over for {} s", base, why,
+                next == null ? "it is" : "asking " + next + " instead, and it is", pause.toSeconds());
+    }
+
+    /** One request to one server ({@code base}: the URL before {@code /v1/...}). */
+    private <T> HttpResponse<T> sendTo(String base, HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws ClientException {
+        counters.request();
+        HttpRequest to = request;
+        if (!request.uri().toString().startsWith(base + "/")) {
+            to = HttpRequest.newBuilder(request, (header, value) -> true)
+                    .uri(URI.create(base + pathOf(request.uri()))).build();
+        }
+        return await(http.sendAsync(to, handler), base);
+    }
+
+    /** The path and query of a request URI made by {@link #request}, which puts the origin first. */
+    private String pathOf(URI uri) {
+        return uri.toString().substring(name.length());
+    }
+
+    /** The server (URL before {@code /v1/}) that gave an answer, for messages. */
+    private static String serverOf(HttpResponse<?> response) {
+        String uri = response.uri().toString();
+        int api = uri.indexOf("/v1/");
+        return api < 0 ? uri : uri.substring(0, api);
+    }
+
+    /** Drops a failed answer's body, so its connection can be closed or reused. */
+    private static void discard(HttpResponse<?> response) {
+        if (response.body() instanceof InputStream in) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                log.debug("closing a failed answer: {}", e.toString());
+            }
+        }
+    }
+
+    /**
      * Waits for the answer with the request timeout as a hard deadline: HttpClient's own timeout
      * stops at the response headers, and a stalled body must not hang a read forever.
      */
-    private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> future) throws ClientException {
+    private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> future, String server) throws ClientException {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw HttpFailures.timeout(name, timeout, e);
+            throw HttpFailures.timeout(server, timeout, e);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new ClientException(ClientException.INTERRUPTED, "interrupted while waiting for server " + name, e);
+            throw new ClientException(ClientException.INTERRUPTED, "interrupted while waiting for server " + server, e);
         } catch (ExecutionException e) {
-            throw HttpFailures.connection(name, timeout, e.getCause());
+            throw HttpFailures.connection(server, timeout, e.getCause());
         }
     }
 
-    private void check(int status, byte[] body, String what, String subject) throws ClientException {
-        if (status != 200) {
-            throw HttpFailures.status(name, status, body, what, subject);
+    private static void check(HttpResponse<?> response, byte[] body, String what, String subject) throws ClientException {
+        if (response.statusCode() != 200) {
+            throw HttpFailures.status(serverOf(response), response.statusCode(), body, what, subject);
         }
     }
 

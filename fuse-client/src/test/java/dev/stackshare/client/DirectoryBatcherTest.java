@@ -136,6 +136,31 @@ class DirectoryBatcherTest {
     }
 
     @Test
+    void aColdDirectoryIsOfferedAsItsGetFormWithEverySmallFile() throws IOException {
+        List<String> offered = new ArrayList<>();
+        DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, d -> false, Runnable::run,
+                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir.hex() + " "
+                        + chunkSize + " " + members));
+        batcher.opened("/pkg/b.py", b);
+        Entry.Dir pkg = (Entry.Dir) tree.lookup("/pkg");
+        assertEquals(List.of(pkg.tree().hex() + " " + TestSnapshot.CHUNK_SIZE + " "
+                + List.of(a.content(), b.content(), c.content())), offered, "listing order; no big or empty file");
+        assertEquals(List.of(List.of(b.content(), a.content(), c.content())), batches, "then fetched as before");
+    }
+
+    @Test
+    void aDirectoryMostlyOnDiskIsNotOfferedItsFewMissingFilesArePosted() throws IOException {
+        Entry.File d = objects.file("d.py", 0644, TestSnapshot.bytes(10, 6));
+        Entry.File e = objects.file("e.py", 0644, TestSnapshot.bytes(10, 7));
+        SnapshotTree five = SnapshotTree.build(objects.snapshot("0123456789abcdef", objects.dir("pkg", a, b, c, d, e)), objects);
+        List<Digest> offered = new ArrayList<>();
+        new DirectoryBatcher(five, memory, Set.of(a.content(), c.content(), d.content())::contains, Runnable::run,
+                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir)).opened("/pkg/b.py", b);
+        assertTrue(offered.isEmpty(), "2 of 5 missing: the GET form would bring 3 the node has");
+        assertEquals(List.of(List.of(b.content(), e.content())), batches);
+    }
+
+    @Test
     void rejectsANonPositiveBound() {
         assertThrows(IllegalArgumentException.class, () -> batcher(Set.of(), 0));
     }

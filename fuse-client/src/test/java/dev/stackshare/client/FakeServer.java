@@ -6,6 +6,8 @@ import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.BatchStream;
 import dev.stackshare.protocol.Compression;
 import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.DirectoryCodec;
+import dev.stackshare.protocol.SmallFiles;
 import dev.stackshare.protocol.Json;
 import dev.stackshare.protocol.Snapshot;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +28,8 @@ final class FakeServer implements AutoCloseable {
     final Map<Digest, byte[]> frames = new ConcurrentHashMap<>();
     final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     final Map<String, String> views = new ConcurrentHashMap<>();
+    /** Whether a directory's small files ({@code GET /v1/dirs/...}) are answered only in part, cut off. */
+    volatile boolean cutDirectoryAnswers;
     /** "METHOD path" of every request, in order. */
     final List<String> requests = new CopyOnWriteArrayList<>();
     private final HttpServer http;
@@ -76,6 +80,21 @@ final class FakeServer implements AutoCloseable {
                 } else {
                     send(exchange, 200, frame);
                 }
+            } else if (path.startsWith(Api.DIRS)) {
+                String[] parts = path.substring(Api.DIRS.length()).split(Api.DIR_FILES);
+                byte[] raw = tree.objects.get(new Digest(parts[0]));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (Digest d : SmallFiles.of(DirectoryCodec.decode(raw), Integer.parseInt(parts[1]))) {
+                    BatchStream.write(out, d, frames.get(d));
+                }
+                byte[] answer = out.toByteArray();
+                if (cutDirectoryAnswers) {
+                    exchange.sendResponseHeaders(200, answer.length);
+                    exchange.getResponseBody().write(answer, 0, answer.length / 2);
+                    exchange.getResponseBody().flush();
+                    throw new IOException("cut off on purpose"); // the exchange closes the connection mid-body
+                }
+                send(exchange, 200, answer);
             } else if (path.equals(Api.BATCH)) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 for (String line : new String(body, StandardCharsets.US_ASCII).split("\n")) {
@@ -114,7 +133,7 @@ final class FakeServer implements AutoCloseable {
                     send(exchange, 200, Json.write(new Api.ViewAnswer(name, id)));
                 }
             } else if (path.equals(Api.STATS)) {
-                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size())));
+                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size(), 0, 0, true, Map.of())));
             } else {
                 error(exchange, 404, "not-found", "no route " + path);
             }

@@ -23,7 +23,7 @@ class MountOptionsTest {
     void rejectsMissingValues() {
         Path dir = Path.of("/tmp/c");
         Path mnt = Path.of("/mnt/ss");
-        assertThrows(IllegalArgumentException.class, () -> new MountOptions(null, "t", "latest", dir, mnt, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MountOptions((URI) null, "t", "latest", dir, mnt, 1));
         assertThrows(IllegalArgumentException.class, () -> new MountOptions(server, "", "latest", dir, mnt, 1));
         assertThrows(IllegalArgumentException.class, () -> new MountOptions(server, "t", null, dir, mnt, 1));
         assertThrows(IllegalArgumentException.class, () -> new MountOptions(server, "t", "latest", null, mnt, 1));

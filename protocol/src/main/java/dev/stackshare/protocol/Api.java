@@ -1,6 +1,7 @@
 package dev.stackshare.protocol;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The HTTP API both sides speak. Every request carries {@code Authorization: Bearer TOKEN}.
@@ -18,6 +19,8 @@ import java.util.List;
  * GET  /v1/packs/{digest}         the batch stream of the objects a stored digest list names (the list's
  *                                  digest; e.g. a trace, as GET .../trace answers it), in its order;
  *                                  immutable, with an ETag, so any HTTP cache may keep it
+ * GET  /v1/dirs/{digest}/files/{chunkSize}  the batch stream of a directory's small files ({@link SmallFiles});
+ *                                  immutable, with an ETag: the GET form of a directory's batch
  * GET  /v1/stats                   {@link ServerStats} (JSON): counters, for tests and status
  * </pre>
  * Errors are JSON {@link ErrorBody} with a stable code.
@@ -26,6 +29,9 @@ public final class Api {
     public static final String OBJECTS = "/v1/objects/";
     public static final String BATCH = "/v1/objects:batch";
     public static final String PACKS = "/v1/packs/";
+    /** {@code DIRS + digest + DIR_FILES + chunkSize}: a directory's small files ({@link SmallFiles}). */
+    public static final String DIRS = "/v1/dirs/";
+    public static final String DIR_FILES = "/files/";
     public static final String SNAPSHOTS = "/v1/snapshots";
     public static final String VIEWS = "/v1/views/";
     public static final String STATS = "/v1/stats";
@@ -83,8 +89,20 @@ public final class Api {
     public record PublishEvent(PublishProgress progress, Snapshot snapshot, ErrorBody error) {
     }
 
-    /** Counters the server keeps since it started. */
+    /**
+     * Counters the server keeps since it started. {@code objectsServed} counts every object frame
+     * sent (alone or in a stream); {@code distinctObjectsServed} how many different digests those
+     * were, and {@code objectsServedAgain} the frames that repeated an earlier one, both exact
+     * while {@code perObjectCountsComplete} (the server tracks a bounded number of digests).
+     * {@code requestsByKind} counts authorised requests by what they asked for ("GetObject",
+     * "Batch", "GetPack", "GetDirFiles", "GetTree", "GetSnapshot", "GetView", ...).
+     */
     public record ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
-                              long batchRequests, long unauthorized, long snapshots) {
+                              long batchRequests, long unauthorized, long snapshots, long distinctObjectsServed,
+                              long objectsServedAgain, boolean perObjectCountsComplete,
+                              Map<String, Long> requestsByKind) {
+        public ServerStats {
+            requestsByKind = requestsByKind == null ? Map.of() : Map.copyOf(requestsByKind);
+        }
     }
 }

@@ -23,6 +23,10 @@ sealed interface ApiRequest {
     record GetPack(Digest digest, String ifNoneMatch) implements ApiRequest {
     }
 
+    /** A directory's small files ({@link dev.stackshare.protocol.SmallFiles}); chunkSize is checked. */
+    record GetDirFiles(Digest directory, int chunkSize, String ifNoneMatch) implements ApiRequest {
+    }
+
     record GetSnapshot(String id) implements ApiRequest {
     }
 

@@ -2,10 +2,14 @@ package dev.stackshare.server;
 
 import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.BatchStream;
+import dev.stackshare.protocol.Compression;
 import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Directory;
+import dev.stackshare.protocol.DirectoryCodec;
 import dev.stackshare.protocol.Json;
 import dev.stackshare.protocol.Lifecycle;
 import dev.stackshare.protocol.ProtocolException;
+import dev.stackshare.protocol.SmallFiles;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,20 +55,28 @@ final class ApiService {
     }
 
     Answer answer(ApiRequest request) throws ApiError, IOException {
+        counters.request(request);
         if (request instanceof ApiRequest.GetObject r) {
             return object(r.digest(), r.ifNoneMatch());
         } else if (request instanceof ApiRequest.Batch r) {
             return batch(r.body());
         } else if (request instanceof ApiRequest.GetPack r) {
             return pack(r.digest(), r.ifNoneMatch());
+        } else if (request instanceof ApiRequest.GetDirFiles r) {
+            return dirFiles(r);
         } else if (request instanceof ApiRequest.GetSnapshot r) {
-            return json(200, snapshot(r.id()), IMMUTABLE);
+            // A snapshot record never changes: an HTTP cache may keep it (views are what move).
+            Snapshot s = snapshot(r.id());
+            return new Answer.Full(200, JSON, Json.write(s), Map.of("Cache-Control", IMMUTABLE,
+                    "ETag", "\"snapshot-" + s.id() + "\""));
         } else if (request instanceof ApiRequest.GetTree r) {
             Snapshot s = snapshot(r.id());
             counters.treesServed.increment();
             catalog.used(s.id());
-            return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", IMMUTABLE),
-                    new TreeObjects(store, s.tree(), s.chunkSize()));
+            // The whole tree, never a difference against what one client holds, so the URL alone
+            // names the answer and an HTTP cache can hand it to every node.
+            return new Answer.Stream(Api.BATCH_CONTENT_TYPE, Map.of("Cache-Control", IMMUTABLE,
+                    "ETag", "\"tree-" + s.id() + "\""), new TreeObjects(store, s.tree(), s.chunkSize()));
         } else if (request instanceof ApiRequest.GetTrace r) {
             snapshot(r.id());
             List<Digest> trace = snapshots.trace(r.id());
@@ -129,7 +141,7 @@ final class ApiService {
         if (frame == null) {
             throw ApiError.notFound("not-found", "no published snapshot has object " + digest.hex());
         }
-        counters.objectServed(frame.length);
+        counters.objectServed(digest, frame.length);
         return new Answer.Full(200, Api.OBJECT_CONTENT_TYPE, frame, headers);
     }
 
@@ -149,6 +161,41 @@ final class ApiService {
         }
         counters.batchRequests.increment();
         return new Answer.Stream(Api.BATCH_CONTENT_TYPE, headers, items);
+    }
+
+    /**
+     * The GET form of a directory's batch: named by the directory object's digest (and the chunk
+     * size that says which files are small), so every node opening that directory asks for the
+     * same URL and an HTTP cache serves all but the first.
+     */
+    private Answer dirFiles(ApiRequest.GetDirFiles r) throws ApiError, IOException {
+        String etag = "\"" + r.directory().hex() + "-" + r.chunkSize() + "\"";
+        Map<String, String> headers = Map.of("Cache-Control", IMMUTABLE, "ETag", etag);
+        if (etag.equals(r.ifNoneMatch()) && store.contains(r.directory())) {
+            return new Answer.Full(304, null, new byte[0], headers);
+        }
+        Directory directory = directory(r.directory());
+        counters.batchRequests.increment();
+        return new Answer.Stream(Api.BATCH_CONTENT_TYPE, headers,
+                new WholeItems(new BatchItems(SmallFiles.of(directory, r.chunkSize()), lookup, counters),
+                        "directory " + r.directory().shortHex()));
+    }
+
+    /** A directory object of a published tree (directories always live in the frozen store). */
+    private Directory directory(Digest digest) throws ApiError, IOException {
+        byte[] frame = store.readFrame(digest);
+        if (frame == null) {
+            throw ApiError.notFound("unknown-directory", "no published snapshot has directory " + digest.hex());
+        }
+        try {
+            byte[] raw = Compression.decompress(frame);
+            if (!digest.matches(raw)) {
+                throw new IOException("frozen object " + digest.hex() + " does not hash to its name");
+            }
+            return DirectoryCodec.decode(raw);
+        } catch (ProtocolException e) {
+            throw ApiError.notFound("not-a-directory", "object " + digest.hex() + " is not a directory");
+        }
     }
 
     private Answer batch(byte[] body) throws ApiError {

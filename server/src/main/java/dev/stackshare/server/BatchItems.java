@@ -39,7 +39,7 @@ final class BatchItems implements ItemSource {
             frame = null;
         }
         if (frame != null) {
-            counters.objectServed(frame.length);
+            counters.objectServed(digest, frame.length);
         }
         return new BatchStream.Item(digest, frame);
     }

@@ -148,7 +148,7 @@ final class PackStore {
                 return null;
             }
             if (!item.missing()) {
-                counters.objectServed(item.frame().length);
+                counters.objectServed(item.digest(), item.frame().length);
             }
             return item;
         }
@@ -197,7 +197,7 @@ final class PackStore {
             if (frame == null) {
                 whole = false;
             } else {
-                counters.objectServed(frame.length);
+                counters.objectServed(digest, frame.length);
             }
             if (out != null && whole) {
                 try {

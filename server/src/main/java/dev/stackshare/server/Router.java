@@ -1,6 +1,7 @@
 package dev.stackshare.server;
 
 import dev.stackshare.protocol.Api;
+import dev.stackshare.protocol.Chunking;
 import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Lifecycle;
 import dev.stackshare.protocol.ProtocolException;
@@ -36,6 +37,10 @@ final class Router {
         if (path.startsWith(Api.PACKS)) {
             requireMethod(method, "GET", path);
             return new ApiRequest.GetPack(digest(path.substring(Api.PACKS.length())), ifNoneMatch);
+        }
+        if (path.startsWith(Api.DIRS)) {
+            requireMethod(method, "GET", path);
+            return dirFiles(path.substring(Api.DIRS.length()), ifNoneMatch);
         }
         if (path.equals(Api.SNAPSHOTS)) {
             if (method.equals("GET")) {
@@ -119,6 +124,26 @@ final class Router {
         } catch (ProtocolException e) {
             throw ApiError.badRequest("bad-digest", e.getMessage());
         }
+    }
+
+    /** {@code {digest}/files/{chunkSize}}, the part after {@link Api#DIRS}. */
+    private static ApiRequest.GetDirFiles dirFiles(String rest, String ifNoneMatch) throws ApiError {
+        int split = rest.indexOf(Api.DIR_FILES);
+        if (split < 0) {
+            throw ApiError.notFound("not-found", "no such endpoint: " + shorten(Api.DIRS + rest)
+                    + "; a directory's small files are " + Api.DIRS + "{digest}" + Api.DIR_FILES + "{chunkSize}");
+        }
+        Digest directory = digest(rest.substring(0, split));
+        String size = rest.substring(split + Api.DIR_FILES.length());
+        int chunkSize;
+        try {
+            chunkSize = Integer.parseInt(size);
+            Chunking.checkChunkSize(chunkSize);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("bad-chunk-size", "not a chunk size (a power of two from 4 KiB to 16 MiB): "
+                    + shorten(size));
+        }
+        return new ApiRequest.GetDirFiles(directory, chunkSize, ifNoneMatch);
     }
 
     private static String snapshotId(String id) throws ApiError {

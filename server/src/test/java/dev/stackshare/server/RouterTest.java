@@ -21,6 +21,10 @@ class RouterTest {
         assertInstanceOf(ApiRequest.Batch.class, Router.route("POST", "/v1/objects:batch", NONE, null));
         assertEquals(new ApiRequest.GetSnapshot("0123456789abcdef"), Router.route("GET", "/v1/snapshots/0123456789abcdef", NONE, null));
         assertEquals(new ApiRequest.GetTree("0123456789abcdef"), Router.route("GET", "/v1/snapshots/0123456789abcdef/tree", NONE, null));
+        assertEquals(new ApiRequest.GetDirFiles(new Digest(HEX), 524288, null),
+                Router.route("GET", "/v1/dirs/" + HEX + "/files/524288", NONE, null));
+        assertEquals(400, assertThrows(ApiError.class, () -> Router.route("GET", "/v1/dirs/" + HEX + "/files/1000", NONE, null)).status());
+        assertEquals(404, assertThrows(ApiError.class, () -> Router.route("GET", "/v1/dirs/" + HEX, NONE, null)).status());
         assertEquals(new ApiRequest.GetView("latest"), Router.route("GET", "/v1/views/latest", NONE, null));
         assertEquals(new ApiRequest.GetView("my-view.2"), Router.route("GET", "/v1/views/my-view.2?x=1", NONE, null));
         assertInstanceOf(ApiRequest.Publish.class, Router.route("POST", "/v1/snapshots", NONE, null));

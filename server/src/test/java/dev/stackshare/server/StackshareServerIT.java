@@ -252,6 +252,59 @@ class StackshareServerIT {
     }
 
     @Test
+    void directoryFilesAreOneImmutableGetNamedByTheDirectoryDigest() throws Exception {
+        Snapshot first = server.firstSnapshot();
+        Entry.Dir lib = (Entry.Dir) entry(first, stack.resolve("lib"));
+        String path = Api.DIRS + lib.tree().hex() + Api.DIR_FILES + first.chunkSize();
+        HttpResponse<byte[]> r = client.get(path);
+
+        assertEquals(200, r.statusCode(), new String(r.body()));
+        assertEquals("public, max-age=31536000, immutable", r.headers().firstValue("Cache-Control").orElse(null));
+        String etag = r.headers().firstValue("ETag").orElseThrow();
+        // lib holds libbig.so (one chunk) and libhuge.so (a chunk list): only the small one comes.
+        List<BatchStream.Item> items = ApiClient.items(r.body());
+        assertEquals(List.of(content(first, stack.resolve("lib/libbig.so"))),
+                items.stream().map(BatchStream.Item::digest).toList());
+        assertArrayEquals(Files.readAllBytes(stack.resolve("lib/libbig.so")), Compression.decompress(items.get(0).frame()));
+        HttpResponse<byte[]> again = client.send(HttpRequest.newBuilder(server.url().resolve(path))
+                .header("Authorization", "Bearer " + token()).header("If-None-Match", etag).GET());
+        assertEquals(304, again.statusCode());
+        assertEquals(400, client.get(Api.DIRS + lib.tree().hex() + Api.DIR_FILES + "1000").statusCode());
+        Digest file = content(first, stack.resolve("lib/libbig.so"));
+        assertEquals(404, client.get(Api.DIRS + file.hex() + Api.DIR_FILES + first.chunkSize()).statusCode(),
+                "a file's digest is not a directory");
+    }
+
+    @Test
+    void directoryFilesAnswerIsCutOffWhenAFileChangedSoNoCacheKeepsAHole() throws Exception {
+        Snapshot first = server.firstSnapshot();
+        Entry.Dir pkg = (Entry.Dir) entry(first, stack.resolve("lib/python/pkg"));
+        Files.writeString(stack.resolve("lib/python/pkg/core.py"), "def f():\n    return 43\n");
+
+        assertThrows(IOException.class, () -> client.get(Api.DIRS + pkg.tree().hex() + Api.DIR_FILES + first.chunkSize()),
+                "a body without its last chunk");
+    }
+
+    @Test
+    void statsTellObjectsServedAgainAndRequestsByKind() throws IOException {
+        Snapshot first = server.firstSnapshot();
+        Digest core = content(first, stack.resolve("lib/python/pkg/core.py"));
+        Api.ServerStats before = server.stats();
+        client.get(Api.OBJECTS + core.hex());
+        Api.ServerStats once = server.stats();
+        client.post(Api.BATCH, core.hex() + "\n");
+        Api.ServerStats twice = Json.read(client.get(Api.STATS).body(), Api.ServerStats.class);
+
+        assertEquals(before.distinctObjectsServed() + 1, once.distinctObjectsServed());
+        assertEquals(before.objectsServedAgain(), once.objectsServedAgain());
+        assertEquals(once.distinctObjectsServed(), twice.distinctObjectsServed());
+        assertEquals(once.objectsServedAgain() + 1, twice.objectsServedAgain());
+        assertTrue(twice.perObjectCountsComplete());
+        assertEquals(1L, twice.requestsByKind().get("Batch"));
+        assertTrue(twice.requestsByKind().get("GetObject") >= 1);
+    }
+
+    @Test
     void stableRootEditedAfterPublishAnswers409NotWrongBytes() throws IOException {
         Snapshot first = server.firstSnapshot();
         Path core = stack.resolve("lib/python/pkg/core.py");
