@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             EnvCommand.class,
             ExecCommand.class,
             BenchCommand.class,
+            ConfigCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
@@ -44,8 +45,20 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code; tests call this without exiting the JVM. */
     static int run(String... args) {
+        return run(System.getenv(), args);
+    }
+
+    /** As {@link #run(String...)}, reading the config files {@code env} points to. */
+    static int run(java.util.Map<String, String> env, String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::reportFailure);
+        try {
+            SettingsDefaults.install(cli, env);
+        } catch (UserError e) {
+            cli.getErr().println("stackshare: " + e.getMessage());
+            cli.getErr().flush();
+            return 1;
+        }
         // Descriptions are written as lines of up to 90 characters; picocli's 80 would break them mid-sentence.
         cli.setUsageHelpWidth(HELP_WIDTH);
         return cli.execute(args);
