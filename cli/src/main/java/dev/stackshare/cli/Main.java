@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             EnvCommand.class,
             ExecCommand.class,
             BenchCommand.class,
+            StatusCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class,
         })

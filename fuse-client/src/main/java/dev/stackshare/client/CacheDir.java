@@ -143,6 +143,11 @@ public final class CacheDir {
         return logs;
     }
 
+    /** Where this user's mounts report what they are doing ({@link MountReports}); never in a shared cache. */
+    Path mounts() {
+        return userDir.resolve(MountReports.DIR);
+    }
+
     /** Where this user's snapshot records go (created on first use); never in a shared cache. */
     Path snapshots() {
         return userDir.resolve(SNAPSHOTS);

@@ -3,6 +3,7 @@ package dev.stackshare.client;
 import dev.stackshare.protocol.Digest;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,6 +40,8 @@ public final class Mounter {
                 + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
     }
     private static final long MOUNT_WAIT_MILLIS = 10_000;
+    /** How often a mount rewrites its report for `stackshare status`. */
+    private static final long REPORT_SECONDS = 5;
     /** How long an unmount waits for fetched objects still on their way to the disk cache. */
     private static final long CACHE_FLUSH_MILLIS = 30_000;
     /** When a mount first walks the disk cache to learn its size (and evict past the bound). */
@@ -99,7 +103,14 @@ public final class Mounter {
         MountedSnapshot mounted = start(tree, memory, disk::holds, http::offerDirectory, recorder,
                 recorder == null ? null : () -> publishTrace(client, snapshot.id(), recorder), mountpoint, counters);
         mounted.finishBeforeClose(metadataWritten.get());
-        mounted.flushBeforeClose(() -> disk.flush(CACHE_FLUSH_MILLIS));
+        MountReports.Writer report = new MountReports.Writer(new MountReports(cacheDir.mounts()), mountpoint,
+                snapshot.id(), client.servers().stream().map(URI::toString).toList(), counters::snapshot, Clock.systemUTC());
+        ScheduledFuture<?> reporting = HOUSEKEEPING.scheduleWithFixedDelay(report::write, 0, REPORT_SECONDS, TimeUnit.SECONDS);
+        mounted.flushBeforeClose(() -> {
+            disk.flush(CACHE_FLUSH_MILLIS);
+            reporting.cancel(false);
+            report.remove();
+        });
         log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network, {} ms",
                 snapshot.id(), mountpoint, tree.objectCount(), metadataFetched,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +135,15 @@ public final class Mounts {
             result = Command.run("umount", "-l", path.toString());
         }
         return result;
+    }
+
+    /** The current user's stackshare mounts on this node, as the kernel's mount table lists them. */
+    public static List<Path> ofCurrentUser() throws IOException {
+        String owner = "user_id=" + ProcessCredentials.current().uid();
+        return MountTable.read().stream()
+                .filter(m -> isStackshare(m) && List.of(m.options().split(",")).contains(owner))
+                .map(MountTable.Mount::mountpoint)
+                .toList();
     }
 
     static boolean isStackshare(MountTable.Mount mount) {
