@@ -22,6 +22,10 @@ import java.util.Map;
  * GET  /v1/dirs/{digest}/files/{chunkSize}  the batch stream of a directory's small files ({@link SmallFiles});
  *                                  immutable, with an ETag: the GET form of a directory's batch
  * GET  /v1/stats                   {@link ServerStats} (JSON): counters, for tests and status
+ * GET  /metrics                    the same and more in Prometheus' text format (request and publish
+ *                                  latency histograms, frozen-store size, heap)
+ * GET  /                           the status page (HTML; a login form until the browser has the
+ *                                  session cookie that POST /login with the token sets)
  * </pre>
  * Errors are JSON {@link ErrorBody} with a stable code.
  */
@@ -35,6 +39,7 @@ public final class Api {
     public static final String SNAPSHOTS = "/v1/snapshots";
     public static final String VIEWS = "/v1/views/";
     public static final String STATS = "/v1/stats";
+    public static final String METRICS = "/metrics";
     public static final String TREE_SUFFIX = "/tree";
     public static final String TRACE_SUFFIX = "/trace";
     public static final String LATEST = "latest";

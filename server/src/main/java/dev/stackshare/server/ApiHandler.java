@@ -108,6 +108,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private void answer(ChannelHandlerContext ctx, String method, String uri, byte[] body, String ifNoneMatch,
                         String accept, HttpVersion version, boolean keepAlive) {
         Answer answer;
+        long started = System.nanoTime();
         try {
             answer = service.answer(Router.route(method, uri, body, ifNoneMatch, accept));
         } catch (ApiError e) {
@@ -116,6 +117,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("{} {} failed", method, Router.shorten(uri), e);
             answer = ApiService.error(500, "internal", "the server failed to answer: " + e);
         }
+        counters.latency.record(System.nanoTime() - started);
         if (answer instanceof Answer.Full full) {
             send(ctx, full, version, keepAlive);
         } else if (answer instanceof Answer.Events events) {

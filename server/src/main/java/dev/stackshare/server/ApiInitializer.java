@@ -14,7 +14,8 @@ import java.util.concurrent.ExecutorService;
  * The pipeline of one connection:
  *
  * <pre>
- * idle -> http codec (size limits) -> auth (before any body is kept) -> aggregator (body limit) -> api
+ * idle -> http codec (size limits) -> auth (before any body is kept) -> aggregator (body limit)
+ *      -> status page (GET /, POST /login) -> api
  * </pre>
  */
 final class ApiInitializer extends ChannelInitializer<SocketChannel> {
@@ -44,6 +45,7 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxHeaderSize(MAX_HEADER_BYTES)));
         p.addLast("auth", new AuthHandler(token, counters));
         p.addLast("aggregate", new HttpObjectAggregator(Api.MAX_REQUEST_BODY));
+        p.addLast("status-page", new StatusPageHandler(token, counters));
         p.addLast("api", new ApiHandler(service, blocking, counters));
     }
 }

@@ -81,6 +81,9 @@ sealed interface ApiRequest {
         }
     }
 
+    record Metrics() implements ApiRequest {
+    }
+
     record Stats() implements ApiRequest {
     }
 

@@ -116,6 +116,8 @@ final class ApiService {
                 return followedPublish(viewOf(r.body()));
             }
             return json(200, publish(r.body()), NO_STORE);
+        } else if (request instanceof ApiRequest.Metrics) {
+            return metrics();
         } else if (request instanceof ApiRequest.Stats) {
             return json(200, counters.snapshot(snapshots.size()), NO_STORE);
         } else if (request instanceof ApiRequest.ListSnapshots) {
@@ -318,6 +320,43 @@ final class ApiService {
 
     /** Body of POST /v1/snapshots. */
     record PublishRequest(String view) {
+    }
+
+    /** Walking the frozen store is not free: its size is measured at most once a minute. */
+    private static final long STORE_SIZE_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private volatile long storeBytes = -1;
+    private volatile long storeMeasuredAt;
+
+    private Answer metrics() throws IOException {
+        Api.ServerStats s = counters.snapshot(snapshots.size());
+        long now = System.nanoTime();
+        if (storeBytes < 0 || now - storeMeasuredAt > STORE_SIZE_TTL_NANOS) {
+            storeBytes = store.storedBytes();
+            storeMeasuredAt = now;
+        }
+        Runtime runtime = Runtime.getRuntime();
+        PrometheusText text = new PrometheusText()
+                .counter("stackshare_requests_total", "HTTP requests answered, refused ones included.", s.requests())
+                .counter("stackshare_requests_by_kind_total", "Authorised requests by what they asked for.", "kind",
+                        s.requestsByKind())
+                .counter("stackshare_unauthorized_total", "Requests refused for a missing or wrong token.", s.unauthorized())
+                .counter("stackshare_objects_served_total", "Objects sent, alone or in batches.", s.objectsServed())
+                .counter("stackshare_object_bytes_served_total", "Bytes of objects sent (compressed frames).",
+                        s.objectBytesServed())
+                .counter("stackshare_trees_served_total", "Snapshot trees sent to mounts.", s.treesServed())
+                .histogram("stackshare_request_seconds", "Time from a request to the head of its answer.",
+                        counters.latency.snapshot());
+        if (publisher != null) {
+            text.histogram("stackshare_publish_seconds", "How long publishes took.", publisher.durations())
+                    .gauge("stackshare_last_publish_seconds", "How long the last publish took.",
+                            Math.max(0, publisher.lastPublishMillis()) / 1000.0);
+        }
+        text.gauge("stackshare_snapshots", "Snapshots kept.", s.snapshots())
+                .gauge("stackshare_frozen_store_bytes", "Bytes of the frozen store on disk (measured each minute).", storeBytes)
+                .gauge("stackshare_heap_used_bytes", "Java heap in use.", runtime.totalMemory() - runtime.freeMemory())
+                .gauge("stackshare_heap_max_bytes", "Java heap the server may use.", runtime.maxMemory());
+        return new Answer.Full(200, PrometheusText.CONTENT_TYPE, text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("Cache-Control", NO_STORE));
     }
 
     static Answer.Full json(int status, Object value, String cacheControl) {

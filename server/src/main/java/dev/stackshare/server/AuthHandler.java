@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -14,19 +15,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Lets through only requests that carry {@code Authorization: Bearer TOKEN}, before their body is
+ * Lets through only requests that carry {@code Authorization: Bearer TOKEN} (or, to read, the
+ * status page's session cookie, see {@link StatusPageSession}), before their body is
  * aggregated, so a client without the token cannot make the server buffer anything. A refused
  * request goes on as an {@link Unauthorized} marker, and {@link ApiHandler} answers it in turn,
  * keeping answers in request order on a keep-alive connection.
  */
 final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final byte[] expected;
+    private final StatusPageSession session;
     private final Counters counters;
     /** True while the body of a refused request is still arriving. */
     private boolean discarding;
 
     AuthHandler(String token, Counters counters) {
         this.expected = (Api.BEARER + token).getBytes(StandardCharsets.US_ASCII);
+        this.session = new StatusPageSession(token);
         this.counters = counters;
     }
 
@@ -37,8 +41,15 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
+            // Only this handler says who a request is from; a client cannot claim it.
+            request.headers().remove(StatusPageSession.AUTHENTICATED_HEADER);
+            boolean authorized = authorized(request);
+            if (authorized) {
+                request.headers().set(StatusPageSession.AUTHENTICATED_HEADER, "true");
+            }
             // A request the decoder could not parse is answered 400 downstream; it holds no data to protect.
-            if (request.decoderResult().isFailure() || authorized(request)) {
+            // The status page's login form and entry are open: they hold no data, and say who is asking.
+            if (request.decoderResult().isFailure() || authorized || StatusPageSession.isOpen(request)) {
                 discarding = false;
                 ctx.fireChannelRead(msg);
                 return;
@@ -63,7 +74,9 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     private boolean authorized(HttpRequest request) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (header == null) {
-            return false;
+            // A browser that logged in to the status page reads with its cookie; it never writes.
+            return (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
+                    && session.accepts(request.headers().get(HttpHeaderNames.COOKIE));
         }
         // Constant time in the token's length: the comparison says nothing about how much matched.
         return MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.US_ASCII));

@@ -22,6 +22,8 @@ final class Counters {
     final LongAdder treesServed = new LongAdder();
     final LongAdder batchRequests = new LongAdder();
     final LongAdder unauthorized = new LongAdder();
+    /** From a request's arrival on the blocking pool to its answer's head, for /metrics. */
+    final LatencyHistogram latency = new LatencyHistogram();
     private final LongAdder objectsServedAgain = new LongAdder();
     private final ConcurrentHashMap<Digest, Boolean> served = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> requestsByKind = new ConcurrentHashMap<>();

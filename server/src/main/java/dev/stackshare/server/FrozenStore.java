@@ -35,6 +35,19 @@ final class FrozenStore {
         return new FrozenStore(dir);
     }
 
+    /** Bytes on disk of every stored object (a walk of the store: callers keep the answer a while). */
+    long storedBytes() throws IOException {
+        long total = 0;
+        try (java.util.stream.Stream<Path> files = Files.walk(dir, 2)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (!f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)) {
+                    total += Files.size(f);
+                }
+            }
+        }
+        return total;
+    }
+
     Path pathOf(Digest digest) {
         return dir.resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
     }

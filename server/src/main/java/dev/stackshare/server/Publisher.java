@@ -37,6 +37,8 @@ final class Publisher {
     private final SnapshotStore snapshots;
     private final int chunkSize;
     private final Clock clock;
+    private final LatencyHistogram durations = new LatencyHistogram();
+    private volatile long lastPublishMillis = -1;
     private final Random nonces;
     private final Map<String, String> environment;
     private final Path indexFile;
@@ -100,6 +102,16 @@ final class Publisher {
 
     Snapshot publish(String view) throws IOException {
         return publish(view, new PublishProgress());
+    }
+
+    /** How long publishes took, for /metrics. */
+    LatencyHistogram.Snapshot durations() {
+        return durations.snapshot();
+    }
+
+    /** How long the last publish took, or -1 before the first. */
+    long lastPublishMillis() {
+        return lastPublishMillis;
     }
 
     /** Publishes, counting into {@code progress}, which others may read meanwhile. */
@@ -229,6 +241,9 @@ final class Publisher {
         LOG.debug("publish phases: scan {} ms, record {} ms, index {} ms",
                 TimeUnit.NANOSECONDS.toMillis(scanned - start), TimeUnit.NANOSECONDS.toMillis(recorded - scanned),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recorded));
+        long took = System.nanoTime() - start;
+        durations.record(took);
+        lastPublishMillis = TimeUnit.NANOSECONDS.toMillis(took);
         long live = records.stream().filter(r -> r.kind() == RootKind.LIVE).count();
         LOG.info("published snapshot {} (view {}): {} roots ({} live, {} stable), {} files, {} bytes ({} files, {} bytes read, "
                         + "the rest known from the index); {} new objects frozen ({} bytes compressed){}, "

@@ -77,6 +77,10 @@ final class Router {
             }
             return new ApiRequest.GetView(name);
         }
+        if (path.equals(Api.METRICS)) {
+            requireMethod(method, "GET", path);
+            return new ApiRequest.Metrics();
+        }
         if (path.equals(Api.STATS)) {
             requireMethod(method, "GET", path);
             return new ApiRequest.Stats();
