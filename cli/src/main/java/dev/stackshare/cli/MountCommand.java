@@ -6,7 +6,10 @@ import dev.stackshare.client.Mounter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +33,10 @@ import picocli.CommandLine.Spec;
             "request. With --record-trace the mount notes which objects the job reads and, at",
             "unmount, publishes that trace for the snapshot; every later mount of the snapshot",
             "(on any node) fetches the traced objects in one request while the job starts.",
+            "",
+            "Faults: a read of content no cache holds waits while the server is away (restarting,",
+            "a broken link), retrying with back-off, for up to --fetch-deadline; then it fails with",
+            "EIO and one log line naming the file and object. What is cached keeps being served.",
         })
 final class MountCommand implements Callable<Integer> {
     static final long DEFAULT_MEMORY_CACHE_MB = MountOptions.DEFAULT_MEMORY_CACHE_BYTES >> 20;
@@ -61,6 +68,11 @@ final class MountCommand implements Callable<Integer> {
             description = "Do not fetch the snapshot's published trace at mount.")
     boolean noTracePrefetch;
 
+    @Option(names = "--fetch-deadline", paramLabel = "DURATION", defaultValue = "120s",
+            description = "How long a read waits for content while the server cannot be reached or answers badly, "
+                    + "e.g. 30s, 5m (default: ${DEFAULT-VALUE}); after it the read fails with EIO.")
+    String fetchDeadline;
+
     @Option(names = "--foreground",
             description = "Stay in the foreground and keep the filesystem in this process until it is unmounted or the process is stopped.")
     boolean foreground;
@@ -73,7 +85,7 @@ final class MountCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         MountOptions options = options();
         if (!foreground) {
-            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize);
+            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize, fetchDeadline);
             PrintWriter out = spec.commandLine().getOut();
             out.println("mounted " + result.snapshotId() + " at " + options.mountpoint()
                     + " (process " + result.pid() + ", log " + result.log() + ")");
@@ -104,6 +116,26 @@ final class MountCommand implements Callable<Integer> {
         long cacheBytes = Sizes.parse("--cache-size", cacheSize);
         return new MountOptions(serverOptions.url(), serverOptions.token(), serverOptions.snapshot,
                 serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024)
-                .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch);
+                .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch)
+                .withFetchDeadline(parseDeadline(fetchDeadline));
+    }
+
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");
+
+    /** A positive duration: a number with an optional unit (ms, s, m, h); seconds without one. */
+    static Duration parseDeadline(String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new UserError("--fetch-deadline wants a positive number with an optional unit (ms, s, m, h), like 120s "
+                    + "or 5m; got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 }

@@ -73,7 +73,7 @@ public final class Mounter {
         Path mountpoint = prepareMountpoint(options.mountpoint());
         CacheDir cacheDir = CacheDir.open(options.cacheDir());
         Counters counters = new Counters();
-        ServerClient client = new ServerClient(options.server(), options.token(), REQUEST_TIMEOUT, counters);
+        ServerClient client = new ServerClient(options.server(), options.token(), requestTimeout(options), counters);
         HttpObjectSource http = new HttpObjectSource(client);
         ObjectSource network = new VerifyingObjectSource(http, client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
@@ -87,7 +87,9 @@ public final class Mounter {
         SnapshotTree tree = new MetadataLoader(disk, client::tree, r -> metadataWritten.set(HOUSEKEEPING.submit(r)))
                 .load(snapshot);
         long metadataFetched = counters.snapshot().objectsFetched();
-        MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
+        // Retries sit under the memory cache, so readers of one object share one patient fetch.
+        ObjectSource patient = new RetryingObjectSource(disk, options.fetchDeadline());
+        MemoryCache memory = new MemoryCache(patient, options.memoryCacheBytes(), counters);
         TraceRecorder recorder = options.recordTrace() ? new TraceRecorder() : null;
         if (trace != null) {
             trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk, http),
@@ -154,6 +156,11 @@ public final class Mounter {
         loop.start();
         awaitMounted(mountpoint, loop, failure, fs);
         return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs, loop, readAhead);
+    }
+
+    /** One try never outlasts the fetch deadline, so a stalled server costs a read at most about twice it. */
+    static Duration requestTimeout(MountOptions options) {
+        return options.fetchDeadline().compareTo(REQUEST_TIMEOUT) < 0 ? options.fetchDeadline() : REQUEST_TIMEOUT;
     }
 
     private static CompletableFuture<List<Digest>> lookUpTrace(ServerClient client, String snapshotId) {
