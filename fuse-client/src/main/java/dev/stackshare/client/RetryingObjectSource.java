@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -31,6 +33,12 @@ final class RetryingObjectSource implements ObjectSource {
     private static final Logger log = LoggerFactory.getLogger(RetryingObjectSource.class);
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 5_000;
+    /**
+     * How long an object given up on is failed at once when asked for again. The kernel asks a
+     * second time for a page whose read failed; without this, that read would wait a second
+     * deadline and log a second line.
+     */
+    static final long REPEAT_WINDOW_MS = 2_000;
 
     /** Waits between tries; tests pass one that only advances their clock. */
     @FunctionalInterface
@@ -45,6 +53,8 @@ final class RetryingObjectSource implements ObjectSource {
     /** When the current run of failures began (nanoTime), or Long.MIN_VALUE while fetches succeed. */
     private final AtomicLong failingSince = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong retries = new AtomicLong();
+    /** Objects given up on at their deadline, and when (nanoTime). */
+    private final Map<Digest, Long> givenUp = new ConcurrentHashMap<>();
 
     RetryingObjectSource(ObjectSource next, Duration deadline) {
         this(next, deadline, System::nanoTime, Thread::sleep);
@@ -63,13 +73,14 @@ final class RetryingObjectSource implements ObjectSource {
     @Override
     public byte[] get(Digest digest) throws IOException {
         long start = nanoTime.getAsLong();
+        failIfJustGivenUp(List.of(digest), start);
         for (int attempt = 1; ; attempt++) {
             try {
                 byte[] raw = next.get(digest);
                 recovered();
                 return raw;
             } catch (IOException e) {
-                waitOrGiveUp(e, start, attempt, "object " + digest.hex());
+                waitOrGiveUp(e, start, attempt, "object " + digest.hex(), List.of(digest));
             }
         }
     }
@@ -78,6 +89,7 @@ final class RetryingObjectSource implements ObjectSource {
     public void getEach(Collection<Digest> digests, Sink sink) throws IOException {
         long start = nanoTime.getAsLong();
         Set<Digest> left = new LinkedHashSet<>(digests);
+        failIfJustGivenUp(left, start);
         for (int attempt = 1; ; attempt++) {
             List<Digest> ask = new ArrayList<>(left);
             try {
@@ -92,7 +104,7 @@ final class RetryingObjectSource implements ObjectSource {
                 if (left.isEmpty()) {
                     return; // everything arrived; the failure came after the last object
                 }
-                waitOrGiveUp(e, start, attempt, left.size() + " objects (first " + left.iterator().next().hex() + ")");
+                waitOrGiveUp(e, start, attempt, left.size() + " objects (first " + left.iterator().next().hex() + ")", left);
             }
         }
     }
@@ -102,7 +114,23 @@ final class RetryingObjectSource implements ObjectSource {
         return retries.get();
     }
 
-    private void waitOrGiveUp(IOException e, long start, int attempt, String what) throws IOException {
+    /** Fails at once if one of these objects was given up on within the last {@link #REPEAT_WINDOW_MS}. */
+    private void failIfJustGivenUp(Collection<Digest> digests, long now) throws GaveUp {
+        if (givenUp.isEmpty()) {
+            return;
+        }
+        givenUp.values().removeIf(at -> now - at > TimeUnit.MILLISECONDS.toNanos(REPEAT_WINDOW_MS));
+        for (Digest d : digests) {
+            Long at = givenUp.get(d);
+            if (at != null) {
+                throw new GaveUp("object " + d.hex() + " could not be fetched within the " + seconds(deadline)
+                        + " fetch deadline " + TimeUnit.NANOSECONDS.toMillis(now - at) + " ms ago", null, true);
+            }
+        }
+    }
+
+    private void waitOrGiveUp(IOException e, long start, int attempt, String what, Collection<Digest> digests)
+            throws IOException {
         if (!retryable(e)) {
             throw e;
         }
@@ -113,8 +141,11 @@ final class RetryingObjectSource implements ObjectSource {
         }
         long leftMs = TimeUnit.NANOSECONDS.toMillis(start + deadline.toNanos() - now);
         if (leftMs <= 0) {
-            throw new ClientException(ClientException.TIMEOUT, "no good answer for " + what + " within the "
-                    + seconds(deadline) + " fetch deadline (" + attempt + " tries); last error: " + e.getMessage(), e);
+            for (Digest d : digests) {
+                givenUp.put(d, now);
+            }
+            throw new GaveUp("no good answer for " + what + " within the " + seconds(deadline) + " fetch deadline ("
+                    + attempt + " tries); last error: " + e.getMessage(), e, false);
         }
         long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempt - 1, 16));
         log.debug("fetching {} failed ({}); try {} in {} ms", what, e.getMessage(), attempt + 1, backoff);
@@ -153,6 +184,34 @@ final class RetryingObjectSource implements ObjectSource {
             return retryable(cause);
         }
         return true; // a broken stream, a bad frame, a digest mismatch
+    }
+
+    /**
+     * A fetch that ran out of its deadline. {@link #repeated()} marks the quick failure of an
+     * object given up on moments ago, which the FUSE adapter does not log again.
+     */
+    static final class GaveUp extends ClientException {
+        private static final long serialVersionUID = 1L;
+        private final boolean repeated;
+
+        GaveUp(String message, Throwable cause, boolean repeated) {
+            super(ClientException.TIMEOUT, message, cause);
+            this.repeated = repeated;
+        }
+
+        boolean repeated() {
+            return repeated;
+        }
+
+        /** Whether {@code e} or one of its causes is a repeated give-up. */
+        static boolean isRepeated(Throwable e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof GaveUp g) {
+                    return g.repeated;
+                }
+            }
+            return false;
+        }
     }
 
     private static String seconds(Duration d) {

@@ -68,6 +68,29 @@ class RetryingObjectSourceTest {
     }
 
     @Test
+    void anObjectGivenUpOnFailsAtOnceForAMomentThenIsTriedAgain() throws IOException {
+        AtomicInteger calls = new AtomicInteger();
+        boolean[] up = {false};
+        RetryingObjectSource source = retrying(d -> {
+            calls.incrementAndGet();
+            if (!up[0]) {
+                throw down();
+            }
+            return good;
+        }, Duration.ofSeconds(5));
+        RetryingObjectSource.GaveUp first = assertThrows(RetryingObjectSource.GaveUp.class, () -> source.get(digest));
+        assertFalse(first.repeated());
+        int tries = calls.get();
+        // The kernel's immediate second try: no second deadline, and marked so it is not logged again.
+        RetryingObjectSource.GaveUp again = assertThrows(RetryingObjectSource.GaveUp.class, () -> source.get(digest));
+        assertTrue(again.repeated() && RetryingObjectSource.GaveUp.isRepeated(new IOException("wrapped", again)));
+        assertEquals(tries, calls.get(), "failed without asking the server");
+        now += (RetryingObjectSource.REPEAT_WINDOW_MS + 1) * 1_000_000;
+        up[0] = true;
+        assertArrayEquals(good, source.get(digest), "after the window it is asked for again");
+    }
+
+    @Test
     void corruptOrCutAnswersAreAskedForAgain() throws IOException {
         List<IOException> failures = new ArrayList<>(List.of(
                 new DigestMismatchException(digest, Digest.of(new byte[] {9}), "http://h:1"),
