@@ -48,10 +48,11 @@ final class FaultTree {
         }
     }
 
-    /** Every regular file under {@code root}, relative to it, in a stable order. */
+    /** Every regular file under {@code root}, relative to it, in a stable order; {@code .git} is left out, as publish does. */
     static List<Path> files(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
+            return all.filter(Files::isRegularFile).map(root::relativize).filter(p -> !p.startsWith(".git")).sorted()
+                    .toList();
         }
     }
 
@@ -119,6 +120,18 @@ final class FaultTree {
             }
         }
         return bad;
+    }
+
+    /** The digests of the chunks the files of {@code root} are cut into: the content objects a full read fetches. */
+    static java.util.Set<String> contentDigests(Path root, int chunkSize) throws IOException {
+        java.util.Set<String> digests = new java.util.TreeSet<>();
+        for (Path f : files(root)) {
+            byte[] content = Files.readAllBytes(root.resolve(f));
+            for (int at = 0; at < content.length; at += chunkSize) {
+                digests.add(sha256(java.util.Arrays.copyOfRange(content, at, Math.min(content.length, at + chunkSize))));
+            }
+        }
+        return digests;
     }
 
     static String sha256(byte[] bytes) {
