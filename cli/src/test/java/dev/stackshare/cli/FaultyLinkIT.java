@@ -76,30 +76,57 @@ class FaultyLinkIT {
         long connections = 0;
         int files = 0;
         long bytes = 0;
+        long duringMounts = 0;
         long servedBefore = server.stats().objectsServed();
         long started = System.nanoTime();
         for (int round = 1; round <= ROUNDS; round++) {
-            try (FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()), round);
-                 MountedSnapshot m = mount(URI.create("http://127.0.0.1:" + relay.port()),
-                         Files.createTempDirectory(base, "cache"))) {
-                // Faults from here on: the mount's own requests are not retried (see docs/reliability.md).
-                relay.faults(FAULT_PROBABILITY);
-                FaultTree.Compared read = FaultTree.compare(stack, inMount(m), 4);
-                assertEquals(List.of(), read.wrong(), "round " + round + ": every byte read right");
-                files += read.files();
-                bytes += read.bytes();
+            try (FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()), round)) {
+                relay.faults(FAULT_PROBABILITY); // the mount's own requests meet faults too
+                try (MountedSnapshot m = mount(URI.create("http://127.0.0.1:" + relay.port()),
+                        Files.createTempDirectory(base, "cache"))) {
+                    duringMounts += relay.firedInAll();
+                    FaultTree.Compared read = FaultTree.compare(stack, inMount(m), 4);
+                    assertEquals(List.of(), read.wrong(), "round " + round + ": every byte read right");
+                    files += read.files();
+                    bytes += read.bytes();
+                }
                 relay.fired().forEach((f, n) -> fired.merge(f, n, Long::sum));
                 connections += relay.connections();
             }
         }
         long served = server.stats().objectsServed() - servedBefore;
         System.out.printf("FaultyLinkIT broken link: %d rounds, %d files (%d bytes) compared, 0 wrong; %d connections,"
-                        + " faults fired %s (%d in all); %d objects served for %d objects' worth of reads; %d s%n",
+                        + " faults fired %s (%d in all, %d of them while mounting); %d objects served for %d objects'"
+                        + " worth of reads; %d s%n",
                 ROUNDS, files, bytes, connections, fired, fired.values().stream().mapToLong(Long::longValue).sum(),
-                served, files, (System.nanoTime() - started) / 1_000_000_000L);
+                duringMounts, served, files, (System.nanoTime() - started) / 1_000_000_000L);
         for (FaultyRelay.Fault f : FaultyRelay.Fault.values()) {
             assertTrue(fired.getOrDefault(f, 0L) > 0, "the relay tried " + f + " at least once: " + fired);
         }
+    }
+
+    @Test
+    void aMountWhoseFirstAnswersBreakTriesAgainAndMounts() throws Exception {
+        // Each connection meets one fault: the snapshot record's, then the tree's, and so on.
+        List<FaultyRelay.Fault> faults = List.of(FaultyRelay.Fault.TRUNCATE, FaultyRelay.Fault.RESET,
+                FaultyRelay.Fault.FLIP, FaultyRelay.Fault.STALL, FaultyRelay.Fault.RESET);
+        int mounted = 0;
+        long[] at = {40, 300, 20, 100, 1500};
+        for (int i = 0; i < faults.size(); i++) {
+            try (FaultyRelay relay = FaultyRelay.start(new InetSocketAddress("127.0.0.1", server.port()), 100 + i)) {
+                for (int k = 0; k <= i; k++) {
+                    relay.forceNext(faults.get(k), at[k]);
+                }
+                try (MountedSnapshot m = mount(URI.create("http://127.0.0.1:" + relay.port()),
+                        Files.createTempDirectory(base, "cache"))) {
+                    assertEquals(List.of(), FaultTree.compare(stack, inMount(m), 4).wrong());
+                    mounted++;
+                }
+                assertEquals(i + 1, relay.firedInAll(), "every forced fault struck: " + relay.fired());
+            }
+        }
+        System.out.printf("FaultyLinkIT broken mount: %d mounts whose first 1 to %d answers broke (%s), all mounted"
+                + " and read right%n", mounted, faults.size(), faults);
     }
 
     /** Ways an object file in the disk cache can go bad (a bad disk, a crash, a hand edit). */

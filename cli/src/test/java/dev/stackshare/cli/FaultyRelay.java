@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FaultyRelay implements AutoCloseable {
     enum Fault { SLOW, STALL, RESET, TRUNCATE, FLIP }
 
-    /** Where in the answer stream a fault strikes: within the first this many bytes. */
+    /** Where in the answer stream a fault strikes: within the first this many bytes (or 2 KiB, half the time). */
     private static final int STRIKE_WINDOW = 96 * 1024;
     /** How far into a body a flipped byte lies: the frames of the test trees are larger than this. */
     private static final int FLIP_WINDOW = 900;
@@ -46,12 +46,14 @@ final class FaultyRelay implements AutoCloseable {
     private final AtomicLong connections = new AtomicLong();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile double probability;
+    private final List<Plan> forced = new java.util.ArrayList<>();
     private volatile boolean closed;
 
     private FaultyRelay(ServerSocket listener, InetSocketAddress target, long seed) {
         this.listener = listener;
         this.target = target;
-        this.random = new Random(seed);
+        // Scrambled: java.util.Random's first draws from small seeds (1, 2, 3...) are nearly equal.
+        this.random = new Random(new java.util.SplittableRandom(seed).nextLong());
         for (Fault f : Fault.values()) {
             fired.put(f, new AtomicLong());
         }
@@ -71,6 +73,11 @@ final class FaultyRelay implements AutoCloseable {
     /** From now on each new connection meets a fault with this probability (0 turns faults off). */
     void faults(double probability) {
         this.probability = probability;
+    }
+
+    /** Faults that struck so far, all kinds together. */
+    long firedInAll() {
+        return fired.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     /** Faults that struck so far, by kind. */
@@ -97,13 +104,30 @@ final class FaultyRelay implements AutoCloseable {
     private record Plan(Fault fault, long at, long stallMillis) {
     }
 
+    /**
+     * The next connections meet these faults, one each, at these bytes of their answers, before
+     * any random draw: for the mount's first requests, which are few and short.
+     */
+    synchronized void forceNext(Fault fault, long at) {
+        forced.add(new Plan(fault, at, 1_000));
+    }
+
     private synchronized Plan draw() {
+        if (!forced.isEmpty()) {
+            return forced.remove(0);
+        }
         if (random.nextDouble() >= probability) {
             return null;
         }
         Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
-        long at = fault == Fault.FLIP ? random.nextInt(FLIP_WINDOW) : random.nextInt(STRIKE_WINDOW);
+        // Half the faults strike in the first 2 KiB, so short answers (records, small trees) meet them too.
+        long at = fault == Fault.FLIP ? random.nextInt(FLIP_WINDOW)
+                : random.nextInt(random.nextBoolean() ? 2048 : STRIKE_WINDOW);
         return new Plan(fault, at, 500 + random.nextInt(2000));
+    }
+
+    private synchronized boolean hasForced() {
+        return !forced.isEmpty();
     }
 
     private synchronized int jitterMillis() {
@@ -161,7 +185,7 @@ final class FaultyRelay implements AutoCloseable {
         try (InputStream in = from.getInputStream()) {
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buf)) > 0; ) {
-                if (!drawn && probability > 0) {
+                if (!drawn && (probability > 0 || hasForced())) {
                     drawn = true;
                     plan = draw();
                     passed = 0;

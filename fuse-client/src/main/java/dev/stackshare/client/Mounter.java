@@ -80,12 +80,15 @@ public final class Mounter {
         CacheEvictor evictor = disk.bound(options.cacheSizeBytes(), Clock.systemUTC(), HOUSEKEEPING);
         // The first walk of the cache waits until the job has started: it is not urgent, the job is.
         HOUSEKEEPING.schedule(evictor::schedule, FIRST_CACHE_WALK.toMillis(), TimeUnit.MILLISECONDS);
-        Snapshot snapshot = new SnapshotResolver(client, cacheDir.snapshots()).resolve(options.snapshot());
+        SnapshotResolver resolver = new SnapshotResolver(client, cacheDir.snapshots());
+        Snapshot snapshot = MountRetry.call(options.fetchDeadline(), "resolving snapshot " + options.snapshot(),
+                () -> resolver.resolve(options.snapshot()));
         // Asked for while the metadata loads; its objects are fetched while the job starts.
         CompletableFuture<List<Digest>> trace = options.prefetchTrace() ? lookUpTrace(client, snapshot.id()) : null;
         AtomicReference<Future<?>> metadataWritten = new AtomicReference<>(CompletableFuture.completedFuture(null));
-        SnapshotTree tree = new MetadataLoader(disk, client::tree, r -> metadataWritten.set(HOUSEKEEPING.submit(r)))
-                .load(snapshot);
+        MetadataLoader loader = new MetadataLoader(disk, client::tree, r -> metadataWritten.set(HOUSEKEEPING.submit(r)));
+        SnapshotTree tree = MountRetry.call(options.fetchDeadline(), "loading the tree of snapshot " + snapshot.id(),
+                () -> loader.load(snapshot));
         long metadataFetched = counters.snapshot().objectsFetched();
         // Retries sit under the memory cache, so readers of one object share one patient fetch.
         ObjectSource patient = new RetryingObjectSource(disk, options.fetchDeadline());
