@@ -34,9 +34,9 @@ final class RetryingObjectSource implements ObjectSource {
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 5_000;
     /**
-     * How long an object given up on is failed at once when asked for again. The kernel asks a
+     * How long an object given up on gets a single try when asked for again. The kernel asks a
      * second time for a page whose read failed; without this, that read would wait a second
-     * deadline and log a second line.
+     * deadline and log a second line. One try, not none: the server may be back already.
      */
     static final long REPEAT_WINDOW_MS = 2_000;
 
@@ -73,13 +73,17 @@ final class RetryingObjectSource implements ObjectSource {
     @Override
     public byte[] get(Digest digest) throws IOException {
         long start = nanoTime.getAsLong();
-        failIfJustGivenUp(List.of(digest), start);
+        String recent = justGivenUp(List.of(digest), start);
         for (int attempt = 1; ; attempt++) {
             try {
                 byte[] raw = next.get(digest);
-                recovered();
+                if (recent != null) {
+                    givenUp.remove(digest);
+                }
+                recovered(attempt);
                 return raw;
             } catch (IOException e) {
+                failIfGivenUpAlready(recent, e);
                 waitOrGiveUp(e, start, attempt, "object " + digest.hex(), List.of(digest));
             }
         }
@@ -89,21 +93,25 @@ final class RetryingObjectSource implements ObjectSource {
     public void getEach(Collection<Digest> digests, Sink sink) throws IOException {
         long start = nanoTime.getAsLong();
         Set<Digest> left = new LinkedHashSet<>(digests);
-        failIfJustGivenUp(left, start);
+        String recent = justGivenUp(left, start);
         for (int attempt = 1; ; attempt++) {
             List<Digest> ask = new ArrayList<>(left);
             try {
                 next.getEach(ask, (d, raw) -> {
                     if (left.remove(d)) {
+                        if (recent != null) {
+                            givenUp.remove(d);
+                        }
                         sink.accept(d, raw);
                     }
                 });
-                recovered();
+                recovered(attempt);
                 return;
             } catch (IOException e) {
                 if (left.isEmpty()) {
                     return; // everything arrived; the failure came after the last object
                 }
+                failIfGivenUpAlready(recent, e);
                 waitOrGiveUp(e, start, attempt, left.size() + " objects (first " + left.iterator().next().hex() + ")", left);
             }
         }
@@ -114,18 +122,29 @@ final class RetryingObjectSource implements ObjectSource {
         return retries.get();
     }
 
-    /** Fails at once if one of these objects was given up on within the last {@link #REPEAT_WINDOW_MS}. */
-    private void failIfJustGivenUp(Collection<Digest> digests, long now) throws GaveUp {
+    /**
+     * Says so when one of these objects was given up on within the last {@link #REPEAT_WINDOW_MS};
+     * null otherwise. Such a fetch gets one try, not a second deadline.
+     */
+    private String justGivenUp(Collection<Digest> digests, long now) {
         if (givenUp.isEmpty()) {
-            return;
+            return null;
         }
         givenUp.values().removeIf(at -> now - at > TimeUnit.MILLISECONDS.toNanos(REPEAT_WINDOW_MS));
         for (Digest d : digests) {
             Long at = givenUp.get(d);
             if (at != null) {
-                throw new GaveUp("object " + d.hex() + " could not be fetched within the " + seconds(deadline)
-                        + " fetch deadline " + TimeUnit.NANOSECONDS.toMillis(now - at) + " ms ago", null, true);
+                return "object " + d.hex() + " could not be fetched within the " + seconds(deadline)
+                        + " fetch deadline " + TimeUnit.NANOSECONDS.toMillis(now - at) + " ms ago";
             }
+        }
+        return null;
+    }
+
+    /** After the one try a just-given-up object gets: a failure that a wait might mend ends it at once. */
+    private static void failIfGivenUpAlready(String recent, IOException e) throws GaveUp {
+        if (recent != null && retryable(e)) {
+            throw new GaveUp(recent + ", and one more try failed: " + e.getMessage(), e, true);
         }
     }
 
@@ -144,6 +163,7 @@ final class RetryingObjectSource implements ObjectSource {
             for (Digest d : digests) {
                 givenUp.put(d, now);
             }
+            failingSince.set(Long.MIN_VALUE); // the read's own log line says it; the next failure warns anew
             throw new GaveUp("no good answer for " + what + " within the " + seconds(deadline) + " fetch deadline ("
                     + attempt + " tries); last error: " + e.getMessage(), e, false);
         }
@@ -158,7 +178,14 @@ final class RetryingObjectSource implements ObjectSource {
         }
     }
 
-    private void recovered() {
+    /**
+     * Notes a fetch that succeeded. Only one that failed first says the server is back: a first
+     * try may have been answered by the disk cache while the server is still away.
+     */
+    private void recovered(int attempt) {
+        if (attempt == 1) {
+            return;
+        }
         long since = failingSince.getAndSet(Long.MIN_VALUE);
         if (since != Long.MIN_VALUE) {
             log.info("fetching from the server works again, after {} ms of failures",

@@ -68,7 +68,7 @@ class RetryingObjectSourceTest {
     }
 
     @Test
-    void anObjectGivenUpOnFailsAtOnceForAMomentThenIsTriedAgain() throws IOException {
+    void anObjectGivenUpOnGetsOneTryForAMomentThenItsWholeDeadlineAgain() throws IOException {
         AtomicInteger calls = new AtomicInteger();
         boolean[] up = {false};
         RetryingObjectSource source = retrying(d -> {
@@ -81,13 +81,19 @@ class RetryingObjectSourceTest {
         RetryingObjectSource.GaveUp first = assertThrows(RetryingObjectSource.GaveUp.class, () -> source.get(digest));
         assertFalse(first.repeated());
         int tries = calls.get();
-        // The kernel's immediate second try: no second deadline, and marked so it is not logged again.
+        // The kernel's immediate second try: one try, no second deadline, marked so it is not logged again.
+        long before = now;
         RetryingObjectSource.GaveUp again = assertThrows(RetryingObjectSource.GaveUp.class, () -> source.get(digest));
         assertTrue(again.repeated() && RetryingObjectSource.GaveUp.isRepeated(new IOException("wrapped", again)));
-        assertEquals(tries, calls.get(), "failed without asking the server");
-        now += (RetryingObjectSource.REPEAT_WINDOW_MS + 1) * 1_000_000;
+        assertEquals(tries + 1, calls.get(), "one try");
+        assertEquals(before, now, "no waiting");
+        // The server is back within the window: that one try succeeds.
         up[0] = true;
-        assertArrayEquals(good, source.get(digest), "after the window it is asked for again");
+        assertArrayEquals(good, source.get(digest));
+        up[0] = false;
+        now += (RetryingObjectSource.REPEAT_WINDOW_MS + 1) * 1_000_000;
+        assertThrows(RetryingObjectSource.GaveUp.class, () -> source.get(digest));
+        assertTrue(now - before >= 5_000_000_000L, "after the window a fetch gets its whole deadline again");
     }
 
     @Test
