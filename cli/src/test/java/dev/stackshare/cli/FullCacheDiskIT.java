@@ -111,8 +111,9 @@ class FullCacheDiskIT {
             passes++;
             files += second.files();
             System.out.printf("FullCacheDiskIT: tree %d bytes, cache disk %s, bound %d: after the first pass %d bytes"
-                            + " cached (avail %s), after eviction %d; %d passes, %d files read right%n",
-                    treeBytes, TMPFS_SIZE, CACHE_BOUND, fullAt, df.out().replaceAll("\\s+", " ").strip(), afterEviction,
+                            + " cached (free on the disk: %s), after eviction %d; %d passes, %d files read right%n",
+                    treeBytes, TMPFS_SIZE, CACHE_BOUND, fullAt, df.out().replace("Avail", "").strip() + " bytes",
+                    afterEviction,
                     passes, files);
         }
         // A second mount on the same, still crowded disk: mounts, reads right.

@@ -155,8 +155,8 @@ final class RetryingObjectSource implements ObjectSource {
         }
         long now = nanoTime.getAsLong();
         if (failingSince.compareAndSet(Long.MIN_VALUE, now)) {
-            log.warn("fetching from the server failed ({}); reads retry for up to {} s each", e.getMessage(),
-                    deadline.toSeconds());
+            log.warn("fetching from the server failed ({}); reads retry for up to {} each", e.getMessage(),
+                    seconds(deadline));
         }
         long leftMs = TimeUnit.NANOSECONDS.toMillis(start + deadline.toNanos() - now);
         if (leftMs <= 0) {
