@@ -68,6 +68,23 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process is frozen, its socket still takes connections but nothing answers (a hung server). */
+    void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT: the frozen process goes on. */
+    void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String which) throws IOException, InterruptedException {
+        Sh.Result r = Sh.run(List.of("kill", which, Long.toString(process.pid())));
+        if (r.exit() != 0) {
+            throw new IOException("kill " + which + " failed: " + r);
+        }
+    }
+
     boolean accepts() {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port()), 1000);
@@ -80,6 +97,11 @@ final class ServeProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
+            try {
+                thaw(); // a frozen process would not act on SIGTERM
+            } catch (IOException e) {
+                // gone meanwhile
+            }
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -142,6 +142,40 @@ class ServerRestartIT {
                 cases, cachedMillis, waitedMillis, failedMillis, named.get(0).strip());
     }
 
+    @Test
+    void aFrozenServerCostsAReadItsDeadlineNotForever() throws Exception {
+        stack = base.resolve("stack");
+        state = base.resolve("state");
+        serveLog = base.resolve("serve.log");
+        FaultTree.build(stack, 9, 2, 4);
+        serve = ServeProcess.start(stack, state, 0, serveLog);
+        Path mnt = Files.createDirectory(base.resolve("mnt"));
+        Path cache = Files.createTempDirectory(base, "cache");
+        Path log = mount(mnt, cache, serve.firstSnapshot(), "--fetch-deadline", "4s");
+        assertArrayEquals(original("pkg0/mod0.py"), Files.readAllBytes(inMount(mnt, "pkg0/mod0.py")));
+        awaitCached(cache, original("pkg0/mod3.py"));
+
+        // SIGSTOP: connections are still accepted, nothing answers. The try's timeout is the deadline.
+        serve.freeze();
+        String hung = "pkg1/mod2.py";
+        long t0 = System.nanoTime();
+        IOException eio = assertThrows(IOException.class, () -> Files.readAllBytes(inMount(mnt, hung)));
+        long failedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(eio.getMessage().contains("Input/output error"), eio.toString());
+        assertTrue(failedMillis >= 3_500 && failedMillis < 20_000, "EIO after the 4 s deadline, took " + failedMillis + " ms");
+        String digest = FaultTree.sha256(original(hung));
+        List<String> named = Files.readAllLines(log).stream().filter(l -> l.contains(hung) && l.contains(digest)).toList();
+        assertEquals(1, named.size(), "one log line names " + hung + ":\n" + Files.readString(log));
+        // Cached data is still served while it hangs.
+        assertArrayEquals(original("pkg0/mod3.py"), Files.readAllBytes(inMount(mnt, "pkg0/mod3.py")));
+
+        // At once, within the window in which a given-up object gets a single try: it answers now.
+        serve.thaw();
+        assertArrayEquals(original(hung), Files.readAllBytes(inMount(mnt, hung)), "right once it answers again");
+        System.out.printf("ServerRestartIT frozen server: 3 cases (a read failed with EIO after %d ms of a 4 s deadline,"
+                + " one log line; a cached read served meanwhile; the read right after SIGCONT)%n", failedMillis);
+    }
+
     /** Waits until the disk cache holds an object (the directory batch runs in the background). */
     private static void awaitCached(Path cache, byte[] content) throws Exception {
         String hex = FaultTree.sha256(content);
