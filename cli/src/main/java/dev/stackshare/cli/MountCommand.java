@@ -6,10 +6,7 @@ import dev.stackshare.client.Mounter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,10 +65,8 @@ final class MountCommand implements Callable<Integer> {
             description = "Do not fetch the snapshot's published trace at mount.")
     boolean noTracePrefetch;
 
-    @Option(names = "--fetch-deadline", paramLabel = "DURATION", defaultValue = "120s",
-            description = "How long a read waits for content while the server cannot be reached or answers badly, "
-                    + "e.g. 30s, 5m (default: ${DEFAULT-VALUE}); after it the read fails with EIO.")
-    String fetchDeadline;
+    @Mixin
+    FetchDeadlineOption fetchDeadline;
 
     @Option(names = "--foreground",
             description = "Stay in the foreground and keep the filesystem in this process until it is unmounted or the process is stopped.")
@@ -85,7 +80,7 @@ final class MountCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         MountOptions options = options();
         if (!foreground) {
-            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize, fetchDeadline);
+            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize, fetchDeadline.text);
             PrintWriter out = spec.commandLine().getOut();
             out.println("mounted " + result.snapshotId() + " at " + options.mountpoint()
                     + " (process " + result.pid() + ", log " + result.log() + ")");
@@ -117,25 +112,6 @@ final class MountCommand implements Callable<Integer> {
         return new MountOptions(serverOptions.url(), serverOptions.token(), serverOptions.snapshot,
                 serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024)
                 .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch)
-                .withFetchDeadline(parseDeadline(fetchDeadline));
-    }
-
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)?");
-
-    /** A positive duration: a number with an optional unit (ms, s, m, h); seconds without one. */
-    static Duration parseDeadline(String text) {
-        Matcher m = DURATION.matcher(text == null ? "" : text.strip());
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new UserError("--fetch-deadline wants a positive number with an optional unit (ms, s, m, h), like 120s "
-                    + "or 5m; got '" + text + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
+                .withFetchDeadline(fetchDeadline.value());
     }
 }

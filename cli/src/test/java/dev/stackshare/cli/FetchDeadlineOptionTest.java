@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 class FetchDeadlineOptionTest {
     @Test
     void readsSecondsByDefaultAndCommonUnits() {
-        assertEquals(Duration.ofSeconds(120), MountCommand.parseDeadline("120"));
-        assertEquals(Duration.ofSeconds(30), MountCommand.parseDeadline("30s"));
-        assertEquals(Duration.ofMinutes(5), MountCommand.parseDeadline("5m"));
-        assertEquals(Duration.ofHours(1), MountCommand.parseDeadline("1h"));
-        assertEquals(Duration.ofMillis(1500), MountCommand.parseDeadline("1500ms"));
+        assertEquals(Duration.ofSeconds(120), FetchDeadlineOption.parse("120"));
+        assertEquals(Duration.ofSeconds(30), FetchDeadlineOption.parse("30s"));
+        assertEquals(Duration.ofMinutes(5), FetchDeadlineOption.parse("5m"));
+        assertEquals(Duration.ofHours(1), FetchDeadlineOption.parse("1h"));
+        assertEquals(Duration.ofMillis(1500), FetchDeadlineOption.parse("1500ms"));
     }
 
     @Test
     void refusesWhatIsNotAPositiveDurationNamingTheOption() {
         for (String bad : new String[] {"", "0", "0s", "-5s", "soon", "5 d", "1.5m"}) {
-            UserError e = assertThrows(UserError.class, () -> MountCommand.parseDeadline(bad));
+            UserError e = assertThrows(UserError.class, () -> FetchDeadlineOption.parse(bad));
             assertTrue(e.getMessage().startsWith("--fetch-deadline wants"), e.getMessage());
         }
     }
