@@ -35,14 +35,14 @@ final class BackgroundMount {
     record Result(String snapshotId, long pid, Path log) {
     }
 
-    static Result start(MountOptions options, long memoryCacheMb, String cacheSize) throws IOException, InterruptedException {
+    static Result start(MountOptions options, long memoryCacheMb, String cacheSize, String fetchDeadline) throws IOException, InterruptedException {
         // Checked before anything is created in it; a shared cache keeps this user's logs in their own dir.
         Path logs = CacheDir.open(options.cacheDir()).logs();
         Path log = logs.resolve("mount-" + sanitize(options.mountpoint()) + ".log");
         Path readyFile = Files.createTempFile(logs, "ready-", ".status");
         Files.delete(readyFile);
 
-        ProcessBuilder builder = new ProcessBuilder(command(options, memoryCacheMb, cacheSize, readyFile))
+        ProcessBuilder builder = new ProcessBuilder(command(options, memoryCacheMb, cacheSize, fetchDeadline, readyFile))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -78,7 +78,8 @@ final class BackgroundMount {
         throw new UserError("the mount was not ready after " + READY_TIMEOUT_SECONDS + " s; see " + log);
     }
 
-    private static List<String> command(MountOptions options, long memoryCacheMb, String cacheSize, Path readyFile) {
+    private static List<String> command(MountOptions options, long memoryCacheMb, String cacheSize, String fetchDeadline,
+                                        Path readyFile) {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             cmd.add(SETSID.toString()); // own session: the terminal closing does not take the mount down
@@ -96,7 +97,8 @@ final class BackgroundMount {
                 "--snapshot", options.snapshot(),
                 "--cache-dir", options.cacheDir().toString(),
                 "--memory-cache-mb", Long.toString(memoryCacheMb),
-                "--cache-size", cacheSize));
+                "--cache-size", cacheSize,
+                "--fetch-deadline", fetchDeadline));
         if (options.recordTrace()) {
             cmd.add("--record-trace");
         }

@@ -40,6 +40,9 @@ final class ExecCommand implements Callable<Integer> {
     @Mixin
     ServerOptions serverOptions;
 
+    @Mixin
+    FetchDeadlineOption fetchDeadline;
+
     @Option(names = "--same-paths", description = "Show each root at its original path (private mount namespace); fail if the node cannot.")
     boolean samePaths;
 
@@ -52,6 +55,7 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Duration deadline = fetchDeadline.value(); // a bad value is refused before anything is fetched
         String token = serverOptions.token();
         Snapshot snapshot = new ServerClient(serverOptions.urls(), token, Duration.ofSeconds(30))
                 .snapshot(serverOptions.snapshot);
@@ -77,7 +81,7 @@ final class ExecCommand implements Callable<Integer> {
         } else {
             mount = Files.createTempDirectory("stackshare-exec-");
             own = Mounter.mount(new MountOptions(serverOptions.urls(), token, snapshot.id(), serverOptions.cache(), mount,
-                    MountCommand.DEFAULT_MEMORY_CACHE_MB << 20));
+                    MountCommand.DEFAULT_MEMORY_CACHE_MB << 20).withFetchDeadline(deadline));
         }
         SamePaths.Plan plan = null;
         try {

@@ -38,6 +38,10 @@ import picocli.CommandLine.Spec;
             "passed over for 2 s (doubling, at most 60 s). View look-ups (`latest`) and",
             "trace uploads always go to the origin. See docs/operations.md,",
             "\"Fan-out through an HTTP cache\".",
+            "",
+            "Faults: a read of content no cache holds waits while the server is away (restarting,",
+            "a broken link), retrying with back-off, for up to --fetch-deadline; then it fails with",
+            "EIO and one log line naming the file and object. What is cached keeps being served.",
         })
 final class MountCommand implements Callable<Integer> {
     static final long DEFAULT_MEMORY_CACHE_MB = MountOptions.DEFAULT_MEMORY_CACHE_BYTES >> 20;
@@ -69,6 +73,9 @@ final class MountCommand implements Callable<Integer> {
             description = "Do not fetch the snapshot's published trace at mount.")
     boolean noTracePrefetch;
 
+    @Mixin
+    FetchDeadlineOption fetchDeadline;
+
     @Option(names = "--foreground",
             description = "Stay in the foreground and keep the filesystem in this process until it is unmounted or the process is stopped.")
     boolean foreground;
@@ -81,7 +88,7 @@ final class MountCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         MountOptions options = options();
         if (!foreground) {
-            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize);
+            BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize, fetchDeadline.text);
             PrintWriter out = spec.commandLine().getOut();
             out.println("mounted " + result.snapshotId() + " at " + options.mountpoint()
                     + " (process " + result.pid() + ", log " + result.log() + ")");
@@ -112,6 +119,7 @@ final class MountCommand implements Callable<Integer> {
         long cacheBytes = Sizes.parse("--cache-size", cacheSize);
         return new MountOptions(serverOptions.urls(), serverOptions.token(), serverOptions.snapshot,
                 serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024)
-                .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch);
+                .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch)
+                .withFetchDeadline(fetchDeadline.value());
     }
 }

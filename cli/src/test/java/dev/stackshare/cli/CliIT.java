@@ -109,6 +109,8 @@ class CliIT {
             assertTrue(help.out().contains("Usage: stackshare " + sub), help.out());
         }
         assertTrue(ss("mount", "--help").out().contains("STACKSHARE_SERVER"));
+        assertTrue(ss("mount", "--help").out().contains("--fetch-deadline"));
+        assertTrue(ss("exec", "--help").out().contains("--fetch-deadline"));
     }
 
     @Test
@@ -217,6 +219,8 @@ class CliIT {
         assertOneLineError(ss("mount", "--server", url, "--token-file", tokenFile, "--cache-dir", cache.toString(),
                 base.resolve("no-such-dir").toString()), "does not exist");
         assertOneLineError(ss(Map.of("STACKSHARE_SERVER", ""), "mount", mnt.toString()), "--server");
+        assertOneLineError(ss("mount", "--server", url, "--token-file", tokenFile, "--cache-dir", cache.toString(),
+                "--fetch-deadline", "soon", mnt.toString()), "--fetch-deadline wants");
         assertFalse(mounted(mnt), "a failed mount leaves nothing mounted");
 
         assertEquals(0, ss("mount", "--server", url, "--token-file", tokenFile, "--cache-dir", cache.toString(),

@@ -81,11 +81,27 @@ final class MetadataLoader {
             return raw != null ? raw : disk.get(digest);
         });
         try {
-            background.execute(() -> toWrite.forEach(disk::putVerified));
+            background.execute(() -> toWrite.forEach(this::keep));
         } catch (RejectedExecutionException e) {
             log.debug("metadata not kept on disk, the process is closing");
         }
         return tree;
+    }
+
+    /**
+     * Writes a verified tree object to the disk cache. A copy already there is checked first: the
+     * tree was fetched because the cached metadata was incomplete or corrupt, and an insert keeps
+     * an existing file as it is, so a damaged copy would otherwise stay until a later mount reads it.
+     */
+    private void keep(Digest digest, byte[] raw) {
+        if (disk.holds(digest)) {
+            try {
+                disk.peek(digest); // deletes it if corrupt
+            } catch (IOException e) {
+                log.debug("cannot check cached tree object {}: {}", digest.shortHex(), e.getMessage());
+            }
+        }
+        disk.putVerified(digest, raw);
     }
 
     /** One object of the tree answer, inflated (not yet verified), or null when it was dropped. */

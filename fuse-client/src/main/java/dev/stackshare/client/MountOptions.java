@@ -2,6 +2,7 @@ package dev.stackshare.client;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,9 +18,12 @@ import java.util.List;
  * @param cacheSizeBytes   bound of the node's disk cache; least recently used objects go first when it is passed
  * @param recordTrace      record which objects the job reads and publish that trace for the snapshot at unmount
  * @param prefetchTrace    fetch the snapshot's published trace (if any) in one batch while the job starts
+ * @param fetchDeadline    how long a read waits for an object the caches lack (retrying with back-off while
+ *                         the server is away) before it fails with EIO; see {@link #DEFAULT_FETCH_DEADLINE}
  */
 public record MountOptions(List<URI> servers, String token, String snapshot, Path cacheDir, Path mountpoint,
-                           long memoryCacheBytes, long cacheSizeBytes, boolean recordTrace, boolean prefetchTrace) {
+                           long memoryCacheBytes, long cacheSizeBytes, boolean recordTrace, boolean prefetchTrace,
+                           Duration fetchDeadline) {
     /**
      * Enough for the hot objects of a job's working set without crowding the heap: the kernel's
      * page cache keeps what was read, and the disk cache everything fetched.
@@ -27,6 +31,11 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
     public static final long DEFAULT_MEMORY_CACHE_BYTES = 64L * 1024 * 1024;
     /** Default bound of the node's disk cache: 10 GiB. */
     public static final long DEFAULT_CACHE_SIZE_BYTES = 10L * 1024 * 1024 * 1024;
+    /**
+     * Long enough to ride out a restart of the developer's server (a job then pauses instead of
+     * failing), short enough that a job whose server is gone for good fails within minutes.
+     */
+    public static final Duration DEFAULT_FETCH_DEADLINE = Duration.ofSeconds(120);
 
     public MountOptions {
         if (servers == null || servers.isEmpty() || servers.stream().anyMatch(java.util.Objects::isNull)) {
@@ -51,6 +60,9 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
         if (cacheSizeBytes <= 0) {
             throw new IllegalArgumentException("disk cache size must be > 0 bytes, got " + cacheSizeBytes);
         }
+        if (fetchDeadline == null || fetchDeadline.isNegative() || fetchDeadline.isZero()) {
+            throw new IllegalArgumentException("fetch deadline must be positive, got " + fetchDeadline);
+        }
     }
 
     /** Options with the default disk cache bound, prefetching a published trace, recording none. */
@@ -61,7 +73,8 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
     /** Options with the default disk cache bound, prefetching a published trace, recording none. */
     public MountOptions(List<URI> servers, String token, String snapshot, Path cacheDir, Path mountpoint,
                         long memoryCacheBytes) {
-        this(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, DEFAULT_CACHE_SIZE_BYTES, false, true);
+        this(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, DEFAULT_CACHE_SIZE_BYTES, false, true,
+                DEFAULT_FETCH_DEADLINE);
     }
 
     /** The origin: the last URL, the server that publishes and resolves views. */
@@ -71,12 +84,17 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
 
     public MountOptions withCacheSize(long bytes) {
         return new MountOptions(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, bytes, recordTrace,
-                prefetchTrace);
+                prefetchTrace, fetchDeadline);
     }
 
     public MountOptions withTrace(boolean record, boolean prefetch) {
         return new MountOptions(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, cacheSizeBytes, record,
-                prefetch);
+                prefetch, fetchDeadline);
+    }
+
+    public MountOptions withFetchDeadline(Duration deadline) {
+        return new MountOptions(servers, token, snapshot, cacheDir, mountpoint, memoryCacheBytes, cacheSizeBytes,
+                recordTrace, prefetchTrace, deadline);
     }
 
     /** Options with the default cache directory and memory bound. */

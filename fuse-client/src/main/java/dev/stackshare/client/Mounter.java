@@ -79,7 +79,7 @@ public final class Mounter {
         Path mountpoint = prepareMountpoint(options.mountpoint());
         CacheDir cacheDir = CacheDir.open(options.cacheDir());
         Counters counters = new Counters();
-        ServerClient client = new ServerClient(options.servers(), options.token(), REQUEST_TIMEOUT, counters);
+        ServerClient client = new ServerClient(options.servers(), options.token(), requestTimeout(options), counters);
         HttpObjectSource http = new HttpObjectSource(client);
         ObjectSource network = new VerifyingObjectSource(http, client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
@@ -87,14 +87,19 @@ public final class Mounter {
         CacheEvictor evictor = disk.bound(options.cacheSizeBytes(), Clock.systemUTC(), HOUSEKEEPING);
         // The first walk of the cache waits until the job has started: it is not urgent, the job is.
         HOUSEKEEPING.schedule(evictor::schedule, FIRST_CACHE_WALK.toMillis(), TimeUnit.MILLISECONDS);
-        Snapshot snapshot = new SnapshotResolver(client, cacheDir.snapshots()).resolve(options.snapshot());
+        SnapshotResolver resolver = new SnapshotResolver(client, cacheDir.snapshots());
+        Snapshot snapshot = MountRetry.call(options.fetchDeadline(), "resolving snapshot " + options.snapshot(),
+                () -> resolver.resolve(options.snapshot()));
         // Asked for while the metadata loads; its objects are fetched while the job starts.
         CompletableFuture<List<Digest>> trace = options.prefetchTrace() ? lookUpTrace(client, snapshot.id()) : null;
         AtomicReference<Future<?>> metadataWritten = new AtomicReference<>(CompletableFuture.completedFuture(null));
-        SnapshotTree tree = new MetadataLoader(disk, client::tree, r -> metadataWritten.set(HOUSEKEEPING.submit(r)))
-                .load(snapshot);
+        MetadataLoader loader = new MetadataLoader(disk, client::tree, r -> metadataWritten.set(HOUSEKEEPING.submit(r)));
+        SnapshotTree tree = MountRetry.call(options.fetchDeadline(), "loading the tree of snapshot " + snapshot.id(),
+                () -> loader.load(snapshot));
         long metadataFetched = counters.snapshot().objectsFetched();
-        MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
+        // Retries sit under the memory cache, so readers of one object share one patient fetch.
+        ObjectSource patient = new RetryingObjectSource(disk, options.fetchDeadline());
+        MemoryCache memory = new MemoryCache(patient, options.memoryCacheBytes(), counters);
         TraceRecorder recorder = options.recordTrace() ? new TraceRecorder() : null;
         if (trace != null) {
             trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk, http),
@@ -170,6 +175,11 @@ public final class Mounter {
         loop.start();
         awaitMounted(mountpoint, loop, failure, fs);
         return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs, loop, readAhead);
+    }
+
+    /** One try never outlasts the fetch deadline, so a stalled server costs a read at most about twice it. */
+    static Duration requestTimeout(MountOptions options) {
+        return options.fetchDeadline().compareTo(REQUEST_TIMEOUT) < 0 ? options.fetchDeadline() : REQUEST_TIMEOUT;
     }
 
     private static CompletableFuture<List<Digest>> lookUpTrace(ServerClient client, String snapshotId) {

@@ -329,7 +329,10 @@ final class SnapshotFileSystem extends FuseStubFS {
         if (e instanceof NotDirectoryException) {
             return -ErrorCodes.ENOTDIR();
         }
-        if (e instanceof IOException) {
+        if (RetryingObjectSource.GaveUp.isRepeated(e)) {
+            // The kernel's second try of a read that just failed: logged once, the first time.
+            log.debug("{} {} failed again: {}", operation, path, e.getMessage());
+        } else if (e instanceof IOException) {
             log.warn("{} {} failed: {}", operation, path, e.getMessage());
         } else {
             log.error("{} {} failed", operation, path, e);

@@ -31,5 +31,10 @@ class MountOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new MountOptions(server, "t", "latest", dir, mnt, -5));
         assertTrue(e.getMessage().contains("-5"));
+        MountOptions ok = new MountOptions(server, "t", "latest", dir, mnt, 1);
+        assertEquals(MountOptions.DEFAULT_FETCH_DEADLINE, ok.fetchDeadline());
+        IllegalArgumentException d = assertThrows(IllegalArgumentException.class,
+                () -> ok.withFetchDeadline(java.time.Duration.ZERO));
+        assertTrue(d.getMessage().contains("fetch deadline"), d.getMessage());
     }
 }
