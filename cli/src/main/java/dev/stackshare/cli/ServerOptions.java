@@ -1,5 +1,6 @@
 package dev.stackshare.cli;
 
+import dev.stackshare.client.TlsPin;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,6 +11,12 @@ final class ServerOptions {
     @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:STACKSHARE_SERVER}",
             description = "Server URL as `stackshare serve` printed it (default: $STACKSHARE_SERVER).")
     String server;
+
+    @Option(names = "--tls-pin", paramLabel = "SHA256", defaultValue = "${env:STACKSHARE_TLS_PIN}",
+            description = "SHA-256 fingerprint the https server's certificate must have (default: $STACKSHARE_TLS_PIN, "
+                    + "else the URL's #sha256=HEX, as `stackshare serve --tls` prints it). Without a pin, https "
+                    + "trusts the JVM's certificate authorities.")
+    String tlsPin;
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "File holding the server's token (the server's STATE/token). "
@@ -30,14 +37,33 @@ final class ServerOptions {
         if (server == null || server.isBlank()) {
             throw new UserError("no server: give --server URL (as `stackshare serve` printed it) or set STACKSHARE_SERVER");
         }
+        return url(server, tlsPin);
+    }
+
+    /** The server URL with its pin, if any, in the fragment, where {@code ServerClient} looks for it. */
+    static URI url(String server, String tlsPin) {
         URI url;
         try {
-            url = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+            url = URI.create(server.strip());
         } catch (IllegalArgumentException e) {
             throw new UserError("--server '" + server + "' is not a URL; it looks like http://host:7878");
         }
-        if (url.getScheme() == null || !url.getScheme().equals("http") || url.getHost() == null) {
-            throw new UserError("--server '" + server + "' is not an http://host:port URL");
+        String scheme = url.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+            throw new UserError("--server '" + server + "' is not an http://host:port or https://host:port URL");
+        }
+        try {
+            TlsPin inUrl = TlsPin.of(url);
+            if (tlsPin != null && !tlsPin.isBlank()) {
+                url = TlsPin.parse(tlsPin).in(url);
+            } else if (inUrl == null) {
+                url = TlsPin.withoutFragment(url);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserError("bad TLS pin: " + e.getMessage());
+        }
+        if (TlsPin.of(url) != null && !scheme.equals("https")) {
+            throw new UserError("--server '" + server + "' has a TLS pin but is not an https:// URL");
         }
         return url;
     }

@@ -77,16 +77,24 @@ public final class ServerClient {
         if (timeout == null || timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        this.name = server.toString().replaceAll("/+$", "");
+        TlsPin pin = TlsPin.of(server);
+        if (pin != null && !"https".equals(server.getScheme())) {
+            throw new IllegalArgumentException("a #sha256= pin needs an https:// URL, got " + server);
+        }
+        // The pin stays out of the name: messages and request URLs carry the plain base URL.
+        this.name = TlsPin.withoutFragment(server).toString().replaceAll("/+$", "");
         this.server = URI.create(name);
         this.authorization = Api.BEARER + token.strip();
         this.timeout = timeout;
         this.counters = counters;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (pin != null) {
+            builder.sslContext(pin.sslContext()); // else https trusts the JVM's CAs and checks the host name
+        }
+        this.http = builder.build();
     }
 
     public URI server() {
