@@ -23,6 +23,12 @@ final class ServerOptions {
                     + "Default: $STACKSHARE_TOKEN (the token itself), else the local state dir's token.")
     Path tokenFile;
 
+    static final String TOKEN_STDIN = "--token-stdin";
+
+    @Option(names = TOKEN_STDIN, hidden = true,
+            description = "Internal: read the token from the first line of standard input (a background mount's pipe).")
+    boolean tokenFromStdin;
+
     @Option(names = "--snapshot", paramLabel = "ID|VIEW", defaultValue = "${env:STACKSHARE_SNAPSHOT:-latest}",
             description = "Snapshot id, a view name, or `latest` (default: $STACKSHARE_SNAPSHOT, else ${DEFAULT-VALUE}).")
     String snapshot;
@@ -69,6 +75,9 @@ final class ServerOptions {
     }
 
     String token() throws IOException {
+        if (tokenFromStdin) {
+            return Tokens.fromStdin();
+        }
         return Tokens.resolve(tokenFile);
     }
 

@@ -65,6 +65,14 @@ public record MountOptions(URI server, String token, String snapshot, Path cache
                 prefetch);
     }
 
+    /** Never the token: options end up in log lines and error messages. */
+    @Override
+    public String toString() {
+        return "MountOptions[server=" + server + ", token=(hidden), snapshot=" + snapshot + ", cacheDir=" + cacheDir
+                + ", mountpoint=" + mountpoint + ", memoryCacheBytes=" + memoryCacheBytes + ", cacheSizeBytes="
+                + cacheSizeBytes + ", recordTrace=" + recordTrace + ", prefetchTrace=" + prefetchTrace + "]";
+    }
+
     /** Options with the default cache directory and memory bound. */
     public static MountOptions of(URI server, String token, String snapshot, Path mountpoint) {
         return new MountOptions(server, token, snapshot, Mounter.defaultCacheDir(), mountpoint, DEFAULT_MEMORY_CACHE_BYTES);
