@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -83,7 +84,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         try {
             if (request.decoderResult().isFailure()) {
                 Throwable cause = request.decoderResult().cause();
-                int status = cause instanceof TooLongFrameException ? 431 : 400;
+                // A request line past the limit is a URI too long; any other overlong part is the headers.
+                int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongFrameException ? 431 : 400;
                 send(ctx, ApiService.error(status, "bad-request", "cannot parse the request: " + cause.getMessage()),
                         HttpVersion.HTTP_1_1, false);
                 return;
