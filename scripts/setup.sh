@@ -2,11 +2,12 @@
 # Installs what stackshare needs on a Debian/Ubuntu machine and builds it.
 #   libfuse2: the FUSE library jnr-fuse binds to; fuse3: fusermount (unmount, ordinary users)
 #   git, python3, gcc: the demo's and the tests' working tree and job
+#   openssl: TlsIT makes a PEM pair with it and checks the printed pin against its fingerprint
 # Then builds the launcher's jar (bin/stackshare runs cli/target/stackshare.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in libfuse2 fuse3 git python3 maven openjdk-17-jdk-headless; do
+for pkg in libfuse2 fuse3 git python3 maven openjdk-17-jdk-headless openssl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

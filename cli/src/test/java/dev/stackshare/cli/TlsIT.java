@@ -112,6 +112,11 @@ class TlsIT {
         Sh.Result m = ss("mount", "--server", served.url(), "--snapshot", served.snapshot(), mnt.toString());
         assertEquals(0, m.exit(), m.toString());
         try {
+            String entry = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .filter(l -> l.split(" ")[1].equals(mnt.toString())).findFirst().orElseThrow();
+            String options = entry.split(" ")[3];
+            assertTrue(options.startsWith("ro,") && options.contains("default_permissions")
+                    && !options.contains("allow_other"), "read-only, for the mounting user only: " + entry);
             Path inMount = mnt.resolve(stack.toString().substring(1));
             for (String file : List.of("bin/tool", "lib/python/stackpkg/util.py", "data/big.bin", "empty-file")) {
                 assertArrayEquals(Files.readAllBytes(stack.resolve(file)), Files.readAllBytes(inMount.resolve(file)), file);
