@@ -139,6 +139,7 @@ class RawRequestFuzzIT {
 
     /** Runs the cases on a few threads; returns how many ran. Fails on any 500 or malformed status. */
     private static int fuzz(int port, List<byte[]> seeds, long seed, boolean tlsPort) throws Exception {
+        AtomicInteger started = new AtomicInteger();
         AtomicInteger ran = new AtomicInteger();
         ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
         long deadline = System.nanoTime() + BUDGET_NANOS;
@@ -147,7 +148,7 @@ class RawRequestFuzzIT {
         for (int t = 0; t < 6; t++) {
             Random r = new Random(seed + t);
             done.add(pool.submit(() -> {
-                while (ran.get() < CASES && System.nanoTime() < deadline) {
+                while (started.getAndIncrement() < CASES && System.nanoTime() < deadline) {
                     byte[] input = mutate(seeds.get(r.nextInt(seeds.size())), r);
                     String answer = exchange(port, input);
                     ran.incrementAndGet();
