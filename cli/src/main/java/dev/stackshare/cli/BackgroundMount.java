@@ -3,6 +3,8 @@ package dev.stackshare.cli;
 import dev.stackshare.client.CacheDir;
 import dev.stackshare.client.MountOptions;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the filesystem in a detached child process and waits until it reports the mount
  * ready or failed. Java cannot fork, so the child is a second JVM running
- * {@code mount --foreground}; it gets the token through its environment, never its
- * command line, so the token does not show in process listings.
+ * {@code mount --foreground}; it reads the token from a pipe on its standard input, so the
+ * token shows neither in its command line nor in its environment ({@code /proc/PID/environ}
+ * stays readable to the user's other processes for as long as the mount runs).
  */
 final class BackgroundMount {
     private static final long READY_TIMEOUT_SECONDS = 120;
@@ -45,9 +48,15 @@ final class BackgroundMount {
         ProcessBuilder builder = new ProcessBuilder(command(options, memoryCacheMb, cacheSize, fetchDeadline, readyFile))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.environment().put(Tokens.ENV, options.token());
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().remove(Tokens.ENV);
         Process child = builder.start();
+        try (OutputStream stdin = child.getOutputStream()) {
+            stdin.write((options.token() + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            child.destroy();
+            throw new UserError("cannot hand the token to the mount process: " + e.getMessage() + "; see " + log);
+        }
         try {
             return awaitReady(child, readyFile, log);
         } finally {
@@ -91,7 +100,7 @@ final class BackgroundMount {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
-        cmd.addAll(List.of("mount", "--foreground",
+        cmd.addAll(List.of("mount", "--foreground", ServerOptions.TOKEN_STDIN,
                 "--ready-file", readyFile.toString(),
                 "--server", options.servers().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")),
                 "--snapshot", options.snapshot(),

@@ -86,6 +86,7 @@ final class ExecCommand implements Callable<Integer> {
         SamePaths.Plan plan = null;
         try {
             Map<String, String> env = LauncherEnvironment.original(System.getenv());
+            env.remove(Tokens.ENV); // the job needs the mount, not the key to the developer's server
             env.putAll(SnapshotEnvironment.forJob(snapshot, inNamespace ? null : mount));
             env.put("STACKSHARE_MOUNT", mount.toString());
             env.put("STACKSHARE_SNAPSHOT", snapshot.id());

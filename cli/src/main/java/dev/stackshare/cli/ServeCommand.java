@@ -4,6 +4,7 @@ import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.Snapshot;
 import dev.stackshare.server.ServerConfig;
 import dev.stackshare.server.StackshareServer;
+import dev.stackshare.server.TlsConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -60,6 +61,19 @@ final class ServeCommand implements Callable<Integer> {
             description = "Holds the token, the snapshots and the frozen objects (default: ${XDG_STATE_HOME:-~/.local/state}/stackshare).")
     Path stateDir;
 
+    @Option(names = "--tls",
+            description = "Speak HTTPS with a self-signed certificate made at the first start and kept in the state "
+                    + "dir (tls/, key mode 0600). The printed URL carries its SHA-256 fingerprint "
+                    + "(https://host:port/#sha256=HEX), which clients pin.")
+    boolean tls;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Speak HTTPS with this PEM certificate (chain); needs --tls-key. The printed URL pins it.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key of --tls-cert (not readable by others).")
+    Path tlsKey;
+
     @Option(names = "--view", paramLabel = "NAME", defaultValue = Api.DEFAULT_VIEW,
             description = "View (line of snapshots) the first snapshot belongs to (default: ${DEFAULT-VALUE}).")
     String view;
@@ -79,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
                 stateDir == null ? Paths.defaultStateDir() : Paths.absolute(stateDir),
                 Views.check(view),
                 excludes,
-                RecordedEnvironment.of(env));
+                RecordedEnvironment.of(env), tlsConfig());
         StackshareServer server = StackshareServer.start(config);
         // Ctrl-C and SIGTERM run the hook: it stops the server (idempotent) and lets call() return.
         CountDownLatch stopped = new CountDownLatch(1);
@@ -95,6 +109,19 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private TlsConfig tlsConfig() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UserError("--tls-cert and --tls-key go together: give both PEM files, or --tls for a self-signed pair");
+        }
+        if (tlsCert != null && tls) {
+            throw new UserError("give either --tls (a self-signed pair) or --tls-cert/--tls-key, not both");
+        }
+        if (tlsCert != null) {
+            return new TlsConfig.Pem(Paths.absolute(tlsCert), Paths.absolute(tlsKey));
+        }
+        return tls ? new TlsConfig.SelfSigned() : null;
     }
 
     static InetSocketAddress parseListen(String value) {

@@ -1,5 +1,6 @@
 package dev.stackshare.cli;
 
+import dev.stackshare.client.TlsPin;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,10 +16,22 @@ final class ServerOptions {
                     + "(the next on a connection error or 5xx), views and trace uploads from the origin.")
     String server;
 
+    @Option(names = "--tls-pin", paramLabel = "SHA256", defaultValue = "${env:STACKSHARE_TLS_PIN}",
+            description = "SHA-256 fingerprint the https server's certificate must have (default: $STACKSHARE_TLS_PIN, "
+                    + "else the URL's #sha256=HEX, as `stackshare serve --tls` prints it). Without a pin, https "
+                    + "trusts the JVM's certificate authorities.")
+    String tlsPin;
+
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "File holding the server's token (the server's STATE/token). "
                     + "Default: $STACKSHARE_TOKEN (the token itself), else the local state dir's token.")
     Path tokenFile;
+
+    static final String TOKEN_STDIN = "--token-stdin";
+
+    @Option(names = TOKEN_STDIN, hidden = true,
+            description = "Internal: read the token from the first line of standard input (a background mount's pipe).")
+    boolean tokenFromStdin;
 
     @Option(names = "--snapshot", paramLabel = "ID|VIEW", defaultValue = "${env:STACKSHARE_SNAPSHOT:-latest}",
             description = "Snapshot id, a view name, or `latest` (default: $STACKSHARE_SNAPSHOT, else ${DEFAULT-VALUE}).")
@@ -36,34 +49,56 @@ final class ServerOptions {
             throw new UserError("no server: give --server URL (as `stackshare serve` printed it) or set STACKSHARE_SERVER");
         }
         List<URI> urls = new ArrayList<>();
-        for (String one : server.split(",", -1)) {
+        String[] parts = server.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String one = parts[i];
             if (one.isBlank()) {
                 throw new UserError("--server '" + server + "' has an empty URL; give URLs separated by single commas, "
                         + "HTTP caches first and the origin last");
             }
-            URI url = url(one.strip());
-            if (urls.contains(url)) {
-                throw new UserError("--server names " + url + " twice");
+            // --tls-pin is the origin's (the last URL): caches in front are asked as they are.
+            URI url = url(one.strip(), i == parts.length - 1 ? tlsPin : null);
+            if (urls.stream().anyMatch(u -> TlsPin.withoutFragment(u).equals(TlsPin.withoutFragment(url)))) {
+                throw new UserError("--server names " + TlsPin.withoutFragment(url) + " twice");
             }
             urls.add(url);
         }
         return urls;
     }
 
-    private static URI url(String server) {
+    /** One server URL with its pin, if any, in the fragment, where {@code ServerClient} looks for it. */
+    static URI url(String server, String tlsPin) {
         URI url;
         try {
-            url = URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+            String plain = server.strip();
+            url = URI.create(plain.endsWith("/") ? plain.substring(0, plain.length() - 1) : plain);
         } catch (IllegalArgumentException e) {
             throw new UserError("--server '" + server + "' is not a URL; it looks like http://host:7878");
         }
-        if (url.getScheme() == null || !url.getScheme().equals("http") || url.getHost() == null) {
-            throw new UserError("--server '" + server + "' is not an http://host:port URL");
+        String scheme = url.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+            throw new UserError("--server '" + server + "' is not an http://host:port or https://host:port URL");
+        }
+        try {
+            TlsPin inUrl = TlsPin.of(url);
+            if (tlsPin != null && !tlsPin.isBlank()) {
+                url = TlsPin.parse(tlsPin).in(url);
+            } else if (inUrl == null) {
+                url = TlsPin.withoutFragment(url);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserError("bad TLS pin: " + e.getMessage());
+        }
+        if (TlsPin.of(url) != null && !scheme.equals("https")) {
+            throw new UserError("--server '" + server + "' has a TLS pin but is not an https:// URL");
         }
         return url;
     }
 
     String token() throws IOException {
+        if (tokenFromStdin) {
+            return Tokens.fromStdin();
+        }
         return Tokens.resolve(tokenFile);
     }
 

@@ -28,6 +28,16 @@ final class Tokens {
         throw new UserError("no token: give --token-file FILE (the server's state dir token) or set " + ENV);
     }
 
+    /** The first line of standard input: how a background mount process gets the token from its parent. */
+    static String fromStdin() throws IOException {
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.US_ASCII))
+                .readLine();
+        if (line == null || line.isBlank()) {
+            throw new UserError("no token on standard input");
+        }
+        return line.strip();
+    }
+
     private static String read(Path file) throws IOException {
         String token;
         try {

@@ -32,7 +32,7 @@ class ServerOptionsTest {
                 .getMessage());
         assertEquals("--server names http://a:1 twice", assertThrows(UserError.class, () -> with("http://a:1,http://a:1/").urls())
                 .getMessage());
-        assertEquals("--server 'ftp://b' is not an http://host:port URL",
+        assertEquals("--server 'ftp://b' is not an http://host:port or https://host:port URL",
                 assertThrows(UserError.class, () -> with("http://a:1,ftp://b").urls()).getMessage());
         assertThrows(UserError.class, () -> with(" ").urls());
     }

@@ -17,6 +17,10 @@ public class ClientException extends IOException {
     /** The server took longer than the request timeout to answer. */
     public static final String TIMEOUT = "timeout";
     public static final String UNAUTHORIZED = "unauthorized";
+    /** The server's TLS certificate is not the one the URL's {@code #sha256=} pin names. */
+    public static final String TLS_PIN_MISMATCH = "tls-pin-mismatch";
+    /** The server speaks only HTTPS and was asked over plain HTTP. */
+    public static final String TLS_REQUIRED = "tls-required";
     public static final String UNKNOWN_SNAPSHOT = "unknown-snapshot";
     public static final String UNKNOWN_VIEW = "unknown-view";
     public static final String UNKNOWN_OBJECT = "unknown-object";

@@ -37,6 +37,12 @@ final class HttpFailures {
             return new ClientException(ClientException.UNREACHABLE, "cannot reach server " + server + ": "
                     + connectReason(cause) + "; is `stackshare serve` running there, and is the URL right?", cause);
         }
+        TlsPin.Mismatch mismatch = find(cause, TlsPin.Mismatch.class);
+        if (mismatch != null) {
+            return new ClientException(ClientException.TLS_PIN_MISMATCH, "server " + server
+                    + " is not the pinned server: " + mismatch.getMessage()
+                    + "; if its certificate was replaced, use the URL `stackshare serve` prints now", cause);
+        }
         if (find(cause, SSLException.class) != null) {
             return new ClientException(ClientException.UNREACHABLE, "TLS with server " + server + " failed: "
                     + cause.getMessage() + "; does the URL's scheme (http/https) match the server?", cause);

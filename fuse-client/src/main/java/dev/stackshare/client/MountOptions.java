@@ -97,6 +97,15 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
                 recordTrace, prefetchTrace, deadline);
     }
 
+    /** Never the token: options end up in log lines and error messages. */
+    @Override
+    public String toString() {
+        return "MountOptions[servers=" + servers + ", token=(hidden), snapshot=" + snapshot + ", cacheDir=" + cacheDir
+                + ", mountpoint=" + mountpoint + ", memoryCacheBytes=" + memoryCacheBytes + ", cacheSizeBytes="
+                + cacheSizeBytes + ", recordTrace=" + recordTrace + ", prefetchTrace=" + prefetchTrace
+                + ", fetchDeadline=" + fetchDeadline + "]";
+    }
+
     /** Options with the default cache directory and memory bound. */
     public static MountOptions of(URI server, String token, String snapshot, Path mountpoint) {
         return new MountOptions(server, token, snapshot, Mounter.defaultCacheDir(), mountpoint, DEFAULT_MEMORY_CACHE_BYTES);

@@ -83,10 +83,39 @@ public final class ServerClient {
     }
 
     ServerClient(List<URI> servers, String token, Duration timeout, Counters counters) {
-        this(new ServerUrls(servers), token, timeout, counters);
+        // The pin travels in a URL's fragment; requests and messages use the URLs without it.
+        this(new ServerUrls(servers == null ? null : servers.stream()
+                .map(u -> u == null ? null : TlsPin.withoutFragment(u)).toList()), pinOf(servers), token, timeout, counters);
     }
 
     ServerClient(ServerUrls urls, String token, Duration timeout, Counters counters) {
+        this(urls, null, token, timeout, counters);
+    }
+
+    /**
+     * The origin's pin (its URL's {@code #sha256=} fragment), or null. Only the origin may carry
+     * one: the client has one TLS context, and caches in front are usually plain HTTP on the
+     * cluster's network; an https cache must then present the origin's certificate.
+     */
+    private static TlsPin pinOf(List<URI> servers) {
+        if (servers == null || servers.isEmpty() || servers.stream().anyMatch(java.util.Objects::isNull)) {
+            return null; // refused by ServerUrls with its own message
+        }
+        for (URI cache : servers.subList(0, servers.size() - 1)) {
+            if (TlsPin.of(cache) != null) {
+                throw new IllegalArgumentException("only the origin (the last --server URL) may carry a #sha256= pin, got "
+                        + TlsPin.withoutFragment(cache));
+            }
+        }
+        URI origin = servers.get(servers.size() - 1);
+        TlsPin pin = TlsPin.of(origin);
+        if (pin != null && !"https".equals(origin.getScheme())) {
+            throw new IllegalArgumentException("a #sha256= pin needs an https:// URL, got " + TlsPin.withoutFragment(origin));
+        }
+        return pin;
+    }
+
+    private ServerClient(ServerUrls urls, TlsPin pin, String token, Duration timeout, Counters counters) {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("the token is empty");
         }
@@ -101,11 +130,14 @@ public final class ServerClient {
         this.authorization = Api.BEARER + token.strip();
         this.timeout = timeout;
         this.counters = counters;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (pin != null) {
+            builder.sslContext(pin.sslContext()); // else https trusts the JVM's CAs and checks the host name
+        }
+        this.http = builder.build();
     }
 
     /** The origin (the last URL given). */

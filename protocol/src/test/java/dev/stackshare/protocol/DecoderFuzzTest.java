@@ -25,6 +25,18 @@ import org.junit.jupiter.api.Test;
  */
 class DecoderFuzzTest {
     static final int CASES = 5000;
+    private static final java.util.concurrent.atomic.AtomicLong TOTAL = new java.util.concurrent.atomic.AtomicLong();
+
+    /** CI's log says how much fuzzing ran. */
+    private static void ran(String decoder, int cases) {
+        TOTAL.addAndGet(cases);
+        System.out.println("fuzz " + decoder + ": " + cases + " cases");
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void total() {
+        System.out.println("fuzz protocol decoders: " + TOTAL.get() + " cases in all");
+    }
 
     /** A random valid directory: files, directories and symlinks with odd names. */
     static Directory randomDirectory(Random r) {
@@ -104,6 +116,7 @@ class DecoderFuzzTest {
             Directory d = randomDirectory(r);
             assertEquals(d, DirectoryCodec.decode(DirectoryCodec.encode(d)));
         }
+        ran("directory round trip", CASES);
     }
 
     @Test
@@ -113,6 +126,7 @@ class DecoderFuzzTest {
             decodesCanonicallyOrRefuses(mutate(DirectoryCodec.encode(randomDirectory(r)), r));
             decodesCanonicallyOrRefuses(randomBytes(r, 300));
         }
+        ran("directory objects", 2 * CASES);
     }
 
     @Test
@@ -130,6 +144,7 @@ class DecoderFuzzTest {
                 // refused
             }
         }
+        ran("chunk lists", CASES);
     }
 
     @Test
@@ -144,6 +159,7 @@ class DecoderFuzzTest {
                 // refused
             }
         }
+        ran("zstd object frames", CASES);
     }
 
     @Test
@@ -163,6 +179,7 @@ class DecoderFuzzTest {
                 // refused
             }
         }
+        ran("batch streams", CASES);
     }
 
     @Test
@@ -179,7 +196,13 @@ class DecoderFuzzTest {
             } catch (ProtocolException expected) {
                 // refused
             }
+            try {
+                Json.read(r.nextBoolean() ? randomBytes(r, 200) : jsonNoise(r), Snapshot.class);
+            } catch (ProtocolException expected) {
+                // refused
+            }
         }
+        ran("snapshot records", 2 * CASES);
     }
 
     @Test
@@ -194,5 +217,48 @@ class DecoderFuzzTest {
                 // refused
             }
         }
+        ran("digests", CASES);
+    }
+
+    /** Random JSON-ish text: brackets, quotes, numbers, keys of the records. */
+    static byte[] jsonNoise(Random r) {
+        List<String> pieces = List.of("{", "}", "[", "]", ",", ":", "\"", "\"id\"", "\"view\"", "\"roots\"",
+                "\"chunkSize\"", "\"tree\"", "\"environment\"", "null", "true", "-1", "1e999", "0123456789abcdef",
+                "\"\\u0000\"", "\"" + Digest.of(new byte[0]).hex() + "\"", "99999999999999999999", "\"2026-11-25T00:00:00Z\"");
+        StringBuilder s = new StringBuilder();
+        for (int n = r.nextInt(30); n > 0; n--) {
+            s.append(pieces.get(r.nextInt(pieces.size())));
+        }
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Every other JSON record client and server read from each other: answers, events, gc. */
+    @Test
+    void everyJsonRecordOnTheWire() {
+        Snapshot s = new Snapshot("0123456789abcdef", "default", Instant.parse("2026-11-25T00:00:00Z"),
+                Chunking.DEFAULT_CHUNK_SIZE, Digest.of(new byte[0]), List.of(), Map.of("A", "b"));
+        Api.PublishProgress progress = new Api.PublishProgress(true, 1, 2, 3, 4, 5, 6, 7, 8, 9, List.of("/a: why"));
+        List<Object> records = List.of(new Api.ViewAnswer("default", s.id()), new Api.ErrorBody("not-found", "no such"),
+                new Api.PublishEvent(progress, s, null), new Api.PublishEvent(progress, null, new Api.ErrorBody("x", "y")),
+                new Api.ServerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, true, Map.of("GetObject", 10L)),
+                new Lifecycle.SnapshotSummary[] {new Lifecycle.SnapshotSummary(s.id(), "default", s.createdAt(),
+                        List.of("/a"), 1, 2, 3, null)},
+                new Lifecycle.GcRequest(1, 60, false, true),
+                new Lifecycle.GcReport(false, List.of(s.id()), List.of(), 1, 2, 3));
+        Random r = new Random(8);
+        int cases = 0;
+        for (Object record : records) {
+            byte[] json = Json.write(record);
+            for (int i = 0; i < CASES / 2; i++) {
+                byte[] input = i % 4 == 0 ? jsonNoise(r) : mutate(json, r);
+                try {
+                    Json.read(input, record.getClass());
+                } catch (ProtocolException expected) {
+                    // refused
+                }
+                cases++;
+            }
+        }
+        ran("JSON answers, events and gc records", cases);
     }
 }

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -76,19 +77,20 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         busy = true;
         counters.requests.increment();
         if (msg instanceof AuthHandler.Unauthorized u) {
-            send(ctx, ApiService.unauthorized(), u.version(), u.keepAlive());
+            send(ctx, ApiService.unauthorized(), answerVersion(u.version()), u.keepAlive());
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
         try {
             if (request.decoderResult().isFailure()) {
                 Throwable cause = request.decoderResult().cause();
-                int status = cause instanceof TooLongFrameException ? 431 : 400;
+                // A request line past the limit is a URI too long; any other overlong part is the headers.
+                int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongFrameException ? 431 : 400;
                 send(ctx, ApiService.error(status, "bad-request", "cannot parse the request: " + cause.getMessage()),
                         HttpVersion.HTTP_1_1, false);
                 return;
             }
-            HttpVersion version = request.protocolVersion();
+            HttpVersion version = answerVersion(request.protocolVersion());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             String method = request.method().name();
             String uri = request.uri();
@@ -97,11 +99,19 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             byte[] body = ByteBufUtil.getBytes(request.content());
             executor.execute(() -> answer(ctx, method, uri, body, ifNoneMatch, accept, version, keepAlive));
         } catch (RejectedExecutionException e) {
-            send(ctx, ApiService.error(503, "shutting-down", "the server is shutting down"), request.protocolVersion(),
+            send(ctx, ApiService.error(503, "shutting-down", "the server is shutting down"), answerVersion(request.protocolVersion()),
                     false);
         } finally {
             request.release();
         }
+    }
+
+    /**
+     * The version an answer carries: 1.0 for 1.0, else 1.1, the highest this server speaks
+     * (the decoder accepts any HTTP/1.x request line, e.g. HTTP/1.5; found by RawRequestFuzzIT).
+     */
+    static HttpVersion answerVersion(HttpVersion requested) {
+        return HttpVersion.HTTP_1_0.equals(requested) ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
     }
 
     /** On the blocking executor. */

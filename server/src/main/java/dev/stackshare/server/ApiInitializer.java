@@ -7,6 +7,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.ExecutorService;
 
@@ -14,8 +15,8 @@ import java.util.concurrent.ExecutorService;
  * The pipeline of one connection:
  *
  * <pre>
- * idle -> http codec (size limits) -> auth (before any body is kept) -> aggregator (body limit)
- *      -> status page (GET /, POST /login) -> api
+ * [tls-only -> tls] -> idle -> http codec (size limits) -> auth (before any body is kept)
+ *      -> aggregator (body limit) -> status page (GET /, POST /login) -> api
  * </pre>
  */
 final class ApiInitializer extends ChannelInitializer<SocketChannel> {
@@ -28,8 +29,15 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
     private final ApiService service;
     private final ExecutorService blocking;
     private final Counters counters;
+    private final SslContext tls;
 
     ApiInitializer(String token, ApiService service, ExecutorService blocking, Counters counters) {
+        this(token, service, blocking, counters, null);
+    }
+
+    /** @param tls the server's TLS context, or null for plain HTTP */
+    ApiInitializer(String token, ApiService service, ExecutorService blocking, Counters counters, SslContext tls) {
+        this.tls = tls;
         this.token = token;
         this.service = service;
         this.blocking = blocking;
@@ -39,6 +47,9 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls-only", new TlsOnlyHandler(tls));
+        }
         p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS));
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)

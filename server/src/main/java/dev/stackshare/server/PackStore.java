@@ -99,7 +99,7 @@ final class PackStore {
         Path built = Path.of(base(pack) + ".pack");
         try {
             InputStream in = new BufferedInputStream(Files.newInputStream(built), 1 << 16);
-            return new Stored(in, counters);
+            return new Stored(in, lookup, counters);
         } catch (NoSuchFileException e) {
             // not built yet
         }
@@ -122,15 +122,21 @@ final class PackStore {
         }
     }
 
-    /** A built pack read back item by item. */
+    /**
+     * A built pack read back item by item. An object that no kept snapshot reaches any more (gc
+     * removed its snapshot after the pack was built) goes out as MISSING: the pack file still
+     * holds its bytes, but the server serves only what a kept snapshot reaches (docs/security.md).
+     */
     private static final class Stored implements ItemSource {
         private final InputStream in;
         private final BatchStream.Reader reader;
+        private final ObjectLookup lookup;
         private final Counters counters;
 
-        Stored(InputStream in, Counters counters) {
+        Stored(InputStream in, ObjectLookup lookup, Counters counters) {
             this.in = in;
             this.reader = new BatchStream.Reader(in);
+            this.lookup = lookup;
             this.counters = counters;
         }
 
@@ -146,6 +152,9 @@ final class PackStore {
             if (item == null) {
                 in.close();
                 return null;
+            }
+            if (!item.missing() && !lookup.knows(item.digest())) {
+                return new BatchStream.Item(item.digest(), null);
             }
             if (!item.missing()) {
                 counters.objectServed(item.digest(), item.frame().length);

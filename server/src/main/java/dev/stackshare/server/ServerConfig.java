@@ -19,9 +19,10 @@ import java.util.Objects;
  *                 null means {@link Api#DEFAULT_VIEW}
  * @param excludes globs of entries left out of every snapshot ({@link Excludes})
  * @param environment the developer's environment recorded in every snapshot
+ * @param tls      how to speak TLS, or null for plain HTTP
  */
 public record ServerConfig(List<Path> roots, InetSocketAddress listen, Path stateDir, String view,
-                           List<String> excludes, Map<String, String> environment) {
+                           List<String> excludes, Map<String, String> environment, TlsConfig tls) {
     public ServerConfig {
         roots = List.copyOf(Objects.requireNonNull(roots, "roots"));
         Objects.requireNonNull(listen, "listen");
@@ -29,6 +30,17 @@ public record ServerConfig(List<Path> roots, InetSocketAddress listen, Path stat
         view = view == null ? Api.DEFAULT_VIEW : view;
         excludes = excludes == null ? List.of() : List.copyOf(excludes);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+
+    /** Plain HTTP. */
+    public ServerConfig(List<Path> roots, InetSocketAddress listen, Path stateDir, String view,
+                        List<String> excludes, Map<String, String> environment) {
+        this(roots, listen, stateDir, view, excludes, environment, null);
+    }
+
+    /** The same, speaking TLS as {@code tls} says (null: plain HTTP). */
+    public ServerConfig withTls(TlsConfig tls) {
+        return new ServerConfig(roots, listen, stateDir, view, excludes, environment, tls);
     }
 
     /** Roots only: no excludes, no recorded environment. */

@@ -40,6 +40,8 @@ public final class StackshareServer implements AutoCloseable {
     /** The publish index in the state dir ({@link PublishIndex}). */
     static final String INDEX_FILE = "index";
     private static final long FIRST_PUBLISH_LOG_SECONDS = 3;
+    /** The URL fragment that carries the certificate pin ({@code dev.stackshare.client.TlsPin} reads it). */
+    static final String PIN_PREFIX = "sha256=";
 
     private final StateDir state;
     private final FileLock lock;
@@ -86,6 +88,7 @@ public final class StackshareServer implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             String token = state.loadOrCreateToken();
+            ServerTls tls = config.tls() == null ? null : ServerTls.of(config.tls(), state.path().resolve("tls"));
             FrozenStore store = FrozenStore.open(state.objectsDir());
             SnapshotStore snapshots = SnapshotStore.open(state.snapshotsDir(), state.viewsDir());
             StableLocations stable = new StableLocations();
@@ -121,10 +124,10 @@ public final class StackshareServer implements AutoCloseable {
                     StableFrameCache.open(state.path().resolve("stable-frames"), StableFrameCache.boundFromProperty())), store, snapshots, publisher,
                     config.view(), counters, catalog, PackStore.open(state.path().resolve("packs")));
             HttpServerBootstrap http = HttpServerBootstrap.bind(config.listen(),
-                    new ApiInitializer(token, service, blocking, counters));
+                    new ApiInitializer(token, service, blocking, counters, tls == null ? null : tls.context()));
             resources.add(http);
             InetSocketAddress bound = http.localAddress();
-            URI url = urlOf(config.listen(), bound.getPort());
+            URI url = urlOf(config.listen(), bound.getPort(), tls == null ? null : tls.fingerprint());
             state.writeServerInfo(new StateDir.ServerInfo(url.toString(), ProcessHandle.current().pid()));
             LOG.info("listening on {} (bound {}), serving {} roots, first snapshot {}, state dir {}", url, bound,
                     roots.paths().size(), first.id(), state.path());
@@ -185,6 +188,14 @@ public final class StackshareServer implements AutoCloseable {
      * resolvable name); otherwise the host as the user gave it, name or literal.
      */
     static URI urlOf(InetSocketAddress listen, int port) {
+        return urlOf(listen, port, null);
+    }
+
+    /**
+     * With a TLS fingerprint the URL is {@code https://host:port/#sha256=HEX}: the pin travels with
+     * the URL into job scripts, and a fragment is never sent to the server or to an HTTP cache.
+     */
+    static URI urlOf(InetSocketAddress listen, int port, String fingerprint) {
         String host;
         InetAddress address = listen.getAddress();
         if (address != null && address.isAnyLocalAddress()) {
@@ -197,7 +208,8 @@ public final class StackshareServer implements AutoCloseable {
             host = listen.getHostString();
         }
         try {
-            return new URI("http", null, host, port, null, null, null);
+            return fingerprint == null ? new URI("http", null, host, port, null, null, null)
+                    : new URI("https", null, host, port, "/", null, PIN_PREFIX + fingerprint);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("cannot make a URL of host " + host, e);
         }
@@ -232,7 +244,8 @@ public final class StackshareServer implements AutoCloseable {
     }
 
     /**
-     * {@code http://host:port} with the port actually bound. For a wildcard listen address
+     * {@code http://host:port} with the port actually bound, or {@code https://host:port/#sha256=HEX}
+     * with TLS (the fingerprint of the server's certificate, which clients pin). For a wildcard listen address
      * (0.0.0.0 or ::) the host is this machine's canonical name, which batch nodes can resolve;
      * 127.0.0.1 if the machine has none. Otherwise it is the host as given to {@code --listen}.
      */

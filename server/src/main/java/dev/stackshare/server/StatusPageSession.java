@@ -60,9 +60,17 @@ final class StatusPageSession {
         return false;
     }
 
-    /** Whether a login form's token is the server's; constant time in its length. */
+    /** Whether a login form's token is the server's; compared as SHA-256 digests, so neither content nor length shows. */
     boolean tokenMatches(String given) {
-        return given != null && MessageDigest.isEqual(token, given.strip().getBytes(StandardCharsets.US_ASCII));
+        return given != null && MessageDigest.isEqual(sha256(token), sha256(given.strip().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** The {@code Set-Cookie} value after a good login; {@code Secure} when the page is served over TLS. */

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuthHandlerTest {
@@ -67,5 +68,20 @@ class AuthHandlerTest {
         HttpRequest good = request("Bearer " + TOKEN, false);
         ch.writeInbound(good);
         assertSame(good, ch.readInbound());
+    }
+
+    @Test
+    void nearMissesOfTheTokenAreAllRefused() {
+        Counters counters = new Counters();
+        EmbeddedChannel ch = new EmbeddedChannel(new AuthHandler(TOKEN, counters));
+        String flipped = (TOKEN.charAt(63) == 'a' ? TOKEN.substring(0, 63) + "b" : TOKEN.substring(0, 63) + "a");
+        List<String> misses = List.of("Bearer " + flipped, "Bearer " + TOKEN.substring(0, 63), "Bearer " + TOKEN + "0",
+                "Bearer " + TOKEN + " ", "bearer " + TOKEN, "Basic " + TOKEN, TOKEN, "Bearer  " + TOKEN,
+                "Bearer " + TOKEN.toUpperCase(), "Bearer ", "");
+        for (String header : misses) {
+            ch.writeInbound(request(header, false), new DefaultLastHttpContent());
+            assertInstanceOf(AuthHandler.Unauthorized.class, ch.readInbound(), header);
+        }
+        assertEquals(misses.size(), counters.unauthorized.sum());
     }
 }

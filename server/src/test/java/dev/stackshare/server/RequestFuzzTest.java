@@ -60,6 +60,7 @@ class RequestFuzzTest {
                 assertTrue(refused.status() >= 400 && refused.status() < 500, uri + ": status " + refused.status());
             }
         }
+        System.out.println("fuzz request paths (router): " + CASES + " cases");
     }
 
     @Test
@@ -80,5 +81,6 @@ class RequestFuzzTest {
                 assertTrue(refused.status() >= 400 && refused.status() < 500, body + ": status " + refused.status());
             }
         }
+        System.out.println("fuzz batch and gc bodies: " + CASES / 5 + " cases");
     }
 }

@@ -50,6 +50,20 @@ class StateDirTest {
     }
 
     @Test
+    void tokenFileReadableByTheGroupOrASymlinkIsRefused() throws IOException {
+        StateDir state = StateDir.open(tmp.resolve("state"));
+        state.loadOrCreateToken();
+        Files.setPosixFilePermissions(state.tokenFile(), PosixFilePermissions.fromString("rw-r-----"));
+        assertThrows(ServerException.class, state::loadOrCreateToken, "group-readable");
+        Path elsewhere = Files.writeString(tmp.resolve("elsewhere"), "ab".repeat(32));
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-------"));
+        Files.delete(state.tokenFile());
+        Files.createSymbolicLink(state.tokenFile(), elsewhere);
+        ServerException e = assertThrows(ServerException.class, state::loadOrCreateToken);
+        assertTrue(e.getMessage().contains("symlink"), e.getMessage());
+    }
+
+    @Test
     void stateDirOpenToOthersIsRefusedWithTheFix() throws IOException {
         for (String perms : List.of("rwxr-xr-x", "rwx--x--x", "rwxrwx---")) {
             Path dir = Files.createDirectories(tmp.resolve("state-" + perms));
