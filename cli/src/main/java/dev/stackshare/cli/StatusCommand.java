@@ -3,7 +3,9 @@ package dev.stackshare.cli;
 import dev.stackshare.client.MountReport;
 import dev.stackshare.client.MountReports;
 import dev.stackshare.client.Mounts;
+import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.Json;
+import dev.stackshare.protocol.Lifecycle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,6 +30,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Show what stackshare is doing on this machine.",
             "",
+            "On the developer's host (a server runs for --state-dir): its URL, roots, views and",
+            "snapshots (how many nodes used in the last hour), objects and bytes served, and requests",
+            "refused; the status page at the server's URL shows the same in a browser.",
+            "",
             "On a batch node: this user's mounts, their snapshots, what each has fetched over the",
             "network and served from the caches (hit ratio), and the node cache's size. Each mount",
             "process reports every 5 s into the cache dir (mounts/); a mount whose process is gone",
@@ -44,8 +50,17 @@ final class StatusCommand implements Callable<Integer> {
             description = "The node cache the mounts use (default: ${XDG_CACHE_HOME:-~/.cache}/stackshare).")
     Path cacheDir;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "State dir of the developer's server (default: ${XDG_STATE_HOME:-~/.local/state}/stackshare).")
+    Path stateDir;
+
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
+
+    /** The developer's server as it answers: null fields where no server runs here. */
+    record HostStatus(String url, List<String> roots, Map<String, String> views, List<Lifecycle.SnapshotSummary> snapshots,
+                      long snapshotsUsedLastHour, Api.ServerStats stats) {
+    }
 
     /** One mount on this node: what the kernel lists, with what its process last reported (absent if none). */
     record NodeMount(String mountpoint, String state, MountReport report, Double hitRatio) {
@@ -57,13 +72,13 @@ final class StatusCommand implements Callable<Integer> {
     record NodeStatus(List<NodeMount> mounts, CacheState cache) {
     }
 
-    record Report(NodeStatus node) {
+    record Report(HostStatus host, NodeStatus node) {
     }
 
     @Override
     public Integer call() throws IOException {
         Path cache = cacheDir == null ? Paths.defaultCacheDir() : Paths.absolute(cacheDir);
-        Report report = new Report(node(cache));
+        Report report = new Report(host(), node(cache));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.writePretty(report));
@@ -72,6 +87,31 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The local server, if one runs for the state dir; null otherwise (a batch node). */
+    private HostStatus host() throws IOException {
+        LocalServer.Found server;
+        try {
+            server = LocalServer.find(stateDir, Duration.ofSeconds(10));
+        } catch (UserError noServer) {
+            return null;
+        }
+        List<Lifecycle.SnapshotSummary> snapshots;
+        Api.ServerStats stats;
+        try {
+            snapshots = server.client().snapshots();
+            stats = server.client().stats();
+        } catch (IOException e) {
+            throw new UserError("the server of state dir " + (stateDir == null ? Paths.defaultStateDir() : stateDir)
+                    + " (" + server.url() + ") does not answer: " + e.getMessage());
+        }
+        Map<String, String> views = new java.util.TreeMap<>();
+        snapshots.forEach(s -> views.put(s.view(), s.id())); // oldest first: the newest of each view stays
+        List<String> roots = snapshots.isEmpty() ? List.of() : snapshots.get(snapshots.size() - 1).roots();
+        Instant hourAgo = Instant.now().minus(Duration.ofHours(1));
+        long used = snapshots.stream().filter(s -> s.lastUsed() != null && s.lastUsed().isAfter(hourAgo)).count();
+        return new HostStatus(server.url(), roots, views, snapshots, used, stats);
     }
 
     private NodeStatus node(Path cache) throws IOException {
@@ -109,6 +149,19 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Report report) {
+        HostStatus host = report.host();
+        if (host != null) {
+            Api.ServerStats st = host.stats();
+            out.printf("server %s%n", host.url());
+            out.printf("  roots      %s%n", String.join(", ", host.roots()));
+            out.printf("  views      %s%n", host.views().entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue())
+                    .collect(Collectors.joining(", ")));
+            out.printf("  snapshots  %d, %d used by a node in the last hour%n", host.snapshots().size(),
+                    host.snapshotsUsedLastHour());
+            out.printf("  served     %,d requests, %,d objects, %s; %,d refused (no or wrong token)%n", st.requests(),
+                    st.objectsServed(), Sizes.human(st.objectBytesServed()), st.unauthorized());
+            out.println();
+        }
         NodeStatus node = report.node();
         out.printf("node cache %s: %,d objects, %s%n", node.cache().path(), node.cache().objects(),
                 Sizes.human(node.cache().bytes()));

@@ -69,6 +69,16 @@ class StatusIT {
         assertTrue(!Files.readString(cache.resolve("mounts").toFile().listFiles()[0].toPath()).contains(
                 Files.readString(state.resolve("token")).strip()), "the report never holds the token");
 
+        Sh.Result host = Sh.run(List.of(CliIT.LAUNCHER.toString(), "status", "--json", "--state-dir", state.toString(),
+                "--cache-dir", cache.toString()), Map.of(), 60);
+        assertEquals(0, host.exit(), host.toString());
+        JsonNode server = new ObjectMapper().readTree(host.out()).get("host");
+        assertEquals(url, server.get("url").asText());
+        assertEquals(tree.toString(), server.get("roots").get(0).asText());
+        assertEquals(report.get("snapshot").asText(), server.get("views").get("default").asText());
+        assertEquals(1, server.get("snapshotsUsedLastHour").asLong(), "the mount fetched its tree");
+        assertTrue(server.get("stats").get("objectsServed").asLong() >= 5, server.toPrettyString());
+
         long pid = report.get("pid").asLong();
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
         process.destroyForcibly();
