@@ -97,6 +97,10 @@ final class BackgroundMount {
         cmd.addAll(CHILD_JVM_FLAGS);
         // The launcher's flags (and the user's STACKSHARE_JAVA_OPTS) come after ours, so they win.
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        String level = System.getProperty(Main.OUR_LOG_LEVEL);
+        if (level != null) {
+            cmd.add("-D" + Main.OUR_LOG_LEVEL + "=" + level); // --verbose reaches the filesystem's log
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());

@@ -33,15 +33,38 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     static final int HELP_WIDTH = 100;
 
+    /** The log level of stackshare's own loggers, set from --verbose before any logger exists. */
+    static final String OUR_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.stackshare";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log more: every request, batch, retry and cache decision (debug level), on stderr or in the mount's log.")
+    boolean verbose;
 
     public static void main(String[] args) {
         if (args.length > 0 && (args[0].equals("exec") || args[0].equals("env"))) {
             // The job's own output is what matters there: only warnings from us.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        if (verbose(args)) {
+            System.setProperty(OUR_LOG_LEVEL, "debug");
+        }
         System.exit(run(args));
+    }
+
+    /** Whether --verbose is among stackshare's own arguments (not the command that exec runs, after --). */
+    static boolean verbose(String... args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs the command line and returns the exit code; tests call this without exiting the JVM. */

@@ -36,4 +36,13 @@ class HelpTextTest {
         }
         assertTrue(checked > 30, "only " + checked + " description lines found");
     }
+
+    @Test
+    void verboseIsAcceptedByEveryCommandButNotTakenFromTheCommandExecRuns() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.parseArgs("mount", "--verbose", "--server", "http://h:1", "/mnt/x");
+        cli.parseArgs("publish", "--verbose");
+        assertTrue(Main.verbose("exec", "--verbose", "--", "ls"));
+        assertTrue(!Main.verbose("exec", "--", "tool", "--verbose"));
+    }
 }
