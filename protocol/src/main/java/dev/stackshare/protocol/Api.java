@@ -83,8 +83,30 @@ public final class Api {
     public record PublishEvent(PublishProgress progress, Snapshot snapshot, ErrorBody error) {
     }
 
-    /** Counters the server keeps since it started. */
+    /**
+     * Counters the server keeps since it started. {@code overloaded} counts requests refused with
+     * 503 (too many in flight); the heap figures are the server JVM's: used now, the highest used
+     * seen (sampled every {@link #HEAP_SAMPLE_MS} ms, so a shorter spike can be missed) and its
+     * bound ({@code -Xmx}).
+     */
     public record ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
-                              long batchRequests, long unauthorized, long snapshots) {
+                              long batchRequests, long unauthorized, long snapshots, long overloaded,
+                              long heapUsedBytes, long heapPeakUsedBytes, long heapMaxBytes) {
+        /** Counters without the overload and heap figures (a server that does not report them). */
+        public ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
+                           long batchRequests, long unauthorized, long snapshots) {
+            this(requests, objectsServed, objectBytesServed, treesServed, batchRequests, unauthorized, snapshots,
+                    0, 0, 0, 0);
+        }
     }
+
+    /** How often the server samples its heap for {@link ServerStats#heapPeakUsedBytes}. */
+    public static final int HEAP_SAMPLE_MS = 20;
+
+    /**
+     * The stable error code of a request refused because the server has too many in flight:
+     * status 503 with a {@code Retry-After} header (seconds); nothing was done, so any request
+     * may be sent again after that wait.
+     */
+    public static final String OVERLOADED = "overloaded";
 }

@@ -26,12 +26,23 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
     private final String token;
     private final ApiService service;
     private final ExecutorService blocking;
+    private final ExecutorService lookups;
+    private final InFlightLimit limit;
     private final Counters counters;
 
+    /** Every request on one pool, none refused: for tests. */
     ApiInitializer(String token, ApiService service, ExecutorService blocking, Counters counters) {
+        this(token, service, blocking, blocking, new InFlightLimit(Integer.MAX_VALUE), counters);
+    }
+
+    /** @param lookups threads of their own for look-ups ({@link Lane#LOOKUP}), so they never queue behind data */
+    ApiInitializer(String token, ApiService service, ExecutorService blocking, ExecutorService lookups,
+                   InFlightLimit limit, Counters counters) {
         this.token = token;
         this.service = service;
         this.blocking = blocking;
+        this.lookups = lookups;
+        this.limit = limit;
         this.counters = counters;
     }
 
@@ -44,6 +55,6 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxHeaderSize(MAX_HEADER_BYTES)));
         p.addLast("auth", new AuthHandler(token, counters));
         p.addLast("aggregate", new HttpObjectAggregator(Api.MAX_REQUEST_BODY));
-        p.addLast("api", new ApiHandler(service, blocking, counters));
+        p.addLast("api", new ApiHandler(service, blocking, lookups, limit, counters));
     }
 }

@@ -11,6 +11,18 @@ final class Counters {
     final LongAdder treesServed = new LongAdder();
     final LongAdder batchRequests = new LongAdder();
     final LongAdder unauthorized = new LongAdder();
+    /** Requests refused with 503 because too many were in flight ({@link InFlightLimit}). */
+    final LongAdder overloaded = new LongAdder();
+    /** The heap figures of the stats, or null for none (tests of one component). */
+    private final HeapGauge heap;
+
+    Counters() {
+        this(null);
+    }
+
+    Counters(HeapGauge heap) {
+        this.heap = heap;
+    }
 
     void objectServed(long frameBytes) {
         objectsServed.increment();
@@ -18,7 +30,9 @@ final class Counters {
     }
 
     Api.ServerStats snapshot(long snapshots) {
+        long used = heap == null ? 0 : heap.used();
         return new Api.ServerStats(requests.sum(), objectsServed.sum(), objectBytesServed.sum(), treesServed.sum(),
-                batchRequests.sum(), unauthorized.sum(), snapshots);
+                batchRequests.sum(), unauthorized.sum(), snapshots, overloaded.sum(), used,
+                heap == null ? 0 : heap.peak(), heap == null ? 0 : heap.max());
     }
 }
