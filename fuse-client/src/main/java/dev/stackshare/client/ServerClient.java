@@ -58,6 +58,7 @@ public final class ServerClient {
     private final Duration timeout;
     private final Counters counters;
     private final HttpClient http;
+    private final OverloadRetry overload = new OverloadRetry();
 
     public ServerClient(URI server, String token, Duration timeout) {
         this(server, token, timeout, new Counters());
@@ -334,7 +335,7 @@ public final class ServerClient {
         for (int attempt = 1; ; attempt++) {
             counters.request();
             try {
-                return await(http.sendAsync(request, handler));
+                return exchange(request, handler);
             } catch (ClientException e) {
                 boolean retry = idempotent && attempt < ATTEMPTS
                         && (ClientException.UNREACHABLE.equals(e.code()) || ClientException.NETWORK.equals(e.code()));
@@ -344,6 +345,38 @@ public final class ServerClient {
                 log.debug("{} {} failed ({}); retrying in {} ms", request.method(), request.uri(), e.getMessage(), backoff);
                 sleep(backoff);
                 backoff *= 3;
+            }
+        }
+    }
+
+    /**
+     * One request and its answer; a 503 with {@code Retry-After} (the server is overloaded and did
+     * nothing) is sent again after the wait {@link OverloadRetry} gives, up to its bound, then
+     * returned like any other answer.
+     */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws ClientException {
+        for (int retries = 0; ; retries++) {
+            HttpResponse<T> response = await(http.sendAsync(request, handler));
+            var wait = overload.waitMillis(response.statusCode(), response.headers().firstValue("Retry-After"));
+            if (wait.isEmpty() || retries == OverloadRetry.MAX_RETRIES) {
+                return response;
+            }
+            discard(response.body());
+            counters.overloadRetry();
+            log.debug("{} {}: server overloaded (503); retrying in {} ms", request.method(), request.uri(), wait.get());
+            sleep(wait.get());
+            counters.request();
+        }
+    }
+
+    /** Frees a refused answer's connection: a streamed body must be closed before the connection is reused. */
+    private static void discard(Object body) {
+        if (body instanceof InputStream in) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                log.debug("closing a refused answer's body: {}", e.toString());
             }
         }
     }

@@ -28,6 +28,10 @@ final class FakeServer implements AutoCloseable {
     final Map<String, String> views = new ConcurrentHashMap<>();
     /** "METHOD path" of every request, in order. */
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** The next this many requests are refused as an overloaded server does: 503, Retry-After: 0. */
+    final java.util.concurrent.atomic.AtomicInteger refuseOverloaded = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether a refusal carries Retry-After. */
+    volatile boolean retryAfter = true;
     private final HttpServer http;
     private TestSnapshot tree;
 
@@ -67,6 +71,13 @@ final class FakeServer implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (!(Api.BEARER + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 error(exchange, 401, "unauthorized", "missing or wrong token");
+                return;
+            }
+            if (refuseOverloaded.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (retryAfter) {
+                    exchange.getResponseHeaders().set("Retry-After", "0");
+                }
+                error(exchange, 503, Api.OVERLOADED, "the server is busy");
                 return;
             }
             if (path.startsWith(Api.OBJECTS)) {
