@@ -48,13 +48,14 @@ public final class LoadBench {
      * @param roots       what the origin serves
      * @param listen      where the origin listens (loopback); a fixed port lets an HTTP cache point at it
      * @param through     URLs of HTTP caches in front of the origin, one run each (loopback)
-     * @param files       the working set (absolute paths in the snapshot, in open order); empty for every file up to {@code maxFiles}
+     * @param files       the working set (absolute paths in the snapshot, in open order, each whole or a prefix);
+     *                    empty for every file whole up to {@code maxFiles}
      * @param maxInFlight the origin's in-flight bound ({@code -Dstackshare.maxInFlight}), 0 for its default
      * @param timeLimit   per run
      * @param workDir     scratch: the origin's state dir and the clients' caches (removed after each run)
      */
     public record Config(Path launcher, List<Path> roots, String listen, List<URI> through, int clients,
-                         List<String> files, int maxFiles, int maxInFlight, Duration timeLimit, Path workDir,
+                         List<ColdStart.FileRead> files, int maxFiles, int maxInFlight, Duration timeLimit, Path workDir,
                          Path out) {
         public Config {
             roots = List.copyOf(roots);

@@ -1,6 +1,7 @@
 package dev.stackshare.cli;
 
 import dev.stackshare.bench.LoadBench;
+import dev.stackshare.client.ColdStart;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,9 @@ final class BenchLoadCommand implements Callable<Integer> {
 
     @Option(names = "--files", paramLabel = "LIST",
             description = "The job's working set: a file of absolute paths as the origin serves them, one a line, in "
-                    + "the order the job opens them (default: every file in tree order, up to --max-files).")
+                    + "the order the job opens them, each PATH (read whole) or PATH<TAB>BYTES (read the first BYTES, "
+                    + "for a library the job maps and touches in part); bench/corpus/job-files.sh makes it for the "
+                    + "corpus job (default: every file whole in tree order, up to --max-files).")
     Path files;
 
     @Option(names = "--max-files", defaultValue = "1000",
@@ -90,11 +93,15 @@ final class BenchLoadCommand implements Callable<Integer> {
             }
             roots.add(t.toRealPath());
         }
-        List<String> workingSet = new ArrayList<>();
+        List<ColdStart.FileRead> workingSet = new ArrayList<>();
         if (files != null) {
             for (String line : Files.readAllLines(files, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
-                    workingSet.add(line.strip());
+                    try {
+                        workingSet.add(ColdStart.FileRead.parse(line));
+                    } catch (IllegalArgumentException e) {
+                        throw new UserError(files + ": " + e.getMessage());
+                    }
                 }
             }
             if (workingSet.isEmpty()) {

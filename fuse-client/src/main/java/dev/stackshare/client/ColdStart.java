@@ -37,13 +37,13 @@ public final class ColdStart {
      * @param server           the URL a node would mount from (an HTTP cache or the origin)
      * @param snapshot         a snapshot id or a view name, as {@code mount --snapshot} takes
      * @param cacheDir         this client's own disk cache (empty for a cold start)
-     * @param files            the working set: absolute paths in the snapshot, in the order the job opens
-     *                         them; empty means every file, in tree order, up to {@code maxFiles}
+     * @param files            the working set, in the order the job opens its files; empty means every
+     *                         file whole, in tree order, up to {@code maxFiles}
      * @param maxFiles         at most this many files are read
      * @param memoryCacheBytes the memory cache's bound
      * @param timeout          per request, as a mount's
      */
-    public record Options(URI server, String token, String snapshot, Path cacheDir, List<String> files, int maxFiles,
+    public record Options(URI server, String token, String snapshot, Path cacheDir, List<FileRead> files, int maxFiles,
                           long memoryCacheBytes, Duration timeout) {
         public Options {
             Objects.requireNonNull(server, "server");
@@ -61,12 +61,47 @@ public final class ColdStart {
     }
 
     /**
+     * One file of a working set: its absolute path in the snapshot, and how many of its first bytes
+     * the job reads ({@link #WHOLE} for all). A prefix stands for a library the job maps and
+     * touches only in part: the amount is what its mappings held, the offsets are not kept.
+     */
+    public record FileRead(String path, long bytes) {
+        public static final long WHOLE = Long.MAX_VALUE;
+
+        public FileRead {
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("a working set names absolute paths, got " + path);
+            }
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes read of " + path + " must be >= 0, got " + bytes);
+            }
+        }
+
+        public static FileRead whole(String path) {
+            return new FileRead(path, WHOLE);
+        }
+
+        /** {@code PATH} (read whole) or {@code PATH<TAB>BYTES}, as a working-set list holds them. */
+        public static FileRead parse(String line) {
+            int tab = line.lastIndexOf('\t');
+            if (tab < 0) {
+                return whole(line.strip());
+            }
+            try {
+                return new FileRead(line.substring(0, tab).strip(), Long.parseLong(line.substring(tab + 1).strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not PATH or PATH<TAB>BYTES: " + line);
+            }
+        }
+    }
+
+    /**
      * What one client did.
      *
      * @param snapshotId       the snapshot it resolved
-     * @param files            files read whole
+     * @param files            files read
      * @param chunks           chunks read (each checked against its digest)
-     * @param bytes            file bytes read
+     * @param bytes            file bytes read (whole chunks)
      * @param wrongChunks      chunks whose bytes did not hash to their digest (must be 0)
      * @param objectsFetched   objects that came over the network, tree included
      * @param wireBytes        compressed bytes that came over the network
@@ -100,30 +135,26 @@ public final class ColdStart {
             FileReader reader = new FileReader(memory, snapshot.chunkSize(), fetchers);
             DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, disk::holds, fetchers,
                     DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES);
-            List<String> paths = options.files().isEmpty() ? everyFile(tree, options.maxFiles())
+            List<FileRead> reads = options.files().isEmpty() ? everyFile(tree, options.maxFiles())
                     : options.files().subList(0, Math.min(options.files().size(), options.maxFiles()));
             int files = 0;
             long chunks = 0;
             long bytes = 0;
             long wrong = 0;
-            for (String path : paths) {
+            for (FileRead read : reads) {
+                String path = read.path();
                 if (!(tree.lookup(path) instanceof Entry.File file)) {
                     throw new ClientException(ClientException.BAD_NAME, path + " is not a file in snapshot "
                             + snapshot.id() + "; the working set names files only");
                 }
                 batcher.opened(path, file);
                 List<Digest> fileChunks = tree.chunks(file);
-                byte[] content = readWhole(reader, new OpenFile(path, file, fileChunks));
-                for (int i = 0; i < fileChunks.size(); i++) {
-                    int from = i * snapshot.chunkSize();
-                    int length = Chunking.chunkLength(file.size(), snapshot.chunkSize(), i);
-                    if (!Digest.of(content, from, length).equals(fileChunks.get(i))) {
-                        wrong++;
-                    }
-                }
+                long upTo = Math.min(file.size(), read.bytes());
+                int used = upTo == 0 ? 1 : (int) ((upTo - 1) / snapshot.chunkSize()) + 1;
+                wrong += readAndCheck(reader, new OpenFile(path, file, fileChunks), snapshot.chunkSize(), used);
                 files++;
-                chunks += fileChunks.size();
-                bytes += content.length;
+                chunks += used;
+                bytes += Math.min(file.size(), (long) used * snapshot.chunkSize());
             }
             ClientStats stats = counters.snapshot();
             return new Result(snapshot.id(), files, chunks, bytes, wrong, stats.objectsFetched(), stats.bytesFetched(),
@@ -138,28 +169,40 @@ public final class ColdStart {
         }
     }
 
-    /** The file as a job reading it start to end sees it, in FUSE-sized reads. */
-    private static byte[] readWhole(FileReader reader, OpenFile file) throws IOException {
-        if (file.size() > Integer.MAX_VALUE - 8) {
-            throw new IOException(file.path() + " is too big to read whole in a load test (" + file.size() + " bytes)");
-        }
-        byte[] content = new byte[(int) file.size()];
-        int at = 0;
-        while (at < content.length) {
-            int start = at;
-            int n = reader.read(file, at, Math.min(READ_SIZE, content.length - at),
-                    (offset, src, from, length) -> System.arraycopy(src, from, content, start + (int) offset, length));
-            if (n <= 0) {
-                throw new IOException(file.path() + " ended at " + at + " of " + content.length + " bytes");
+    /**
+     * Reads the file's first {@code chunks} chunks start to end in FUSE-sized reads, as a job would,
+     * and checks each chunk's bytes against its digest once they are all in; holds one chunk, not
+     * the whole file.
+     *
+     * @return how many chunks did not hash to their digest
+     */
+    private static long readAndCheck(FileReader reader, OpenFile file, int chunkSize, int chunks) throws IOException {
+        byte[] chunk = new byte[(int) Math.min(chunkSize, file.size())];
+        long wrong = 0;
+        for (int i = 0; i < chunks; i++) {
+            long chunkStart = (long) i * chunkSize;
+            int length = Chunking.chunkLength(file.size(), chunkSize, i);
+            int filled = 0;
+            while (filled < length) {
+                int at = filled;
+                int n = reader.read(file, chunkStart + filled, Math.min(READ_SIZE, length - filled),
+                        (offset, src, from, count) -> System.arraycopy(src, from, chunk, at + (int) offset, count));
+                if (n <= 0) {
+                    throw new IOException(file.path() + " ended at " + (chunkStart + filled) + " of " + file.size()
+                            + " bytes");
+                }
+                filled += n;
             }
-            at += n;
+            if (!Digest.of(chunk, 0, length).equals(file.chunks().get(i))) {
+                wrong++;
+            }
         }
-        return content;
+        return wrong;
     }
 
     /** Every regular file of the tree, depth first in name order, up to {@code max}. */
-    private static List<String> everyFile(SnapshotTree tree, int max) throws IOException {
-        List<String> files = new ArrayList<>();
+    private static List<FileRead> everyFile(SnapshotTree tree, int max) throws IOException {
+        List<FileRead> files = new ArrayList<>();
         Deque<String> dirs = new ArrayDeque<>(List.of(""));
         while (!dirs.isEmpty() && files.size() < max) {
             String dir = dirs.pop();
@@ -167,7 +210,7 @@ public final class ColdStart {
             List<String> subdirs = new ArrayList<>();
             for (Entry e : tree.list(entry).entries()) {
                 if (e instanceof Entry.File && files.size() < max) {
-                    files.add(dir + "/" + e.name());
+                    files.add(FileRead.whole(dir + "/" + e.name()));
                 } else if (e instanceof Entry.Dir) {
                     subdirs.add(dir + "/" + e.name());
                 }
