@@ -358,7 +358,7 @@ public final class ServerClient {
             throws ClientException {
         for (int retries = 0; ; retries++) {
             HttpResponse<T> response = await(http.sendAsync(request, handler));
-            var wait = overload.waitMillis(response.statusCode(), response.headers().firstValue("Retry-After"));
+            var wait = overload.waitMillis(response.statusCode(), response.headers().firstValue("Retry-After"), retries);
             if (wait.isEmpty() || retries == OverloadRetry.MAX_RETRIES) {
                 return response;
             }
