@@ -271,7 +271,8 @@ public final class LoadBench {
         json.put("clients", config.clients());
         json.put("serverHeap", "-Xmx" + SERVER_HEAP);
         json.put("maxInFlight", config.maxInFlight());
-        json.put("workingSetFiles", config.files().isEmpty() ? config.maxFiles() : config.files().size());
+        json.put("workingSetFiles", config.files().isEmpty() ? config.maxFiles()
+                : Math.min(config.files().size(), config.maxFiles()));
         json.put("runs", runs);
         Files.writeString(config.out().resolve("load.json"), Json.writePretty(json), StandardCharsets.UTF_8);
     }

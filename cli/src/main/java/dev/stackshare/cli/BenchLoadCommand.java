@@ -53,9 +53,9 @@ final class BenchLoadCommand implements Callable<Integer> {
                     + "corpus job (default: every file whole in tree order, up to --max-files).")
     Path files;
 
-    @Option(names = "--max-files", defaultValue = "1000",
-            description = "Read at most this many files a client (default: ${DEFAULT-VALUE}).")
-    int maxFiles;
+    @Option(names = "--max-files", paramLabel = "N",
+            description = "Read at most this many files a client (default: all of --files, else 1000).")
+    Integer maxFiles;
 
     @Option(names = "--server", paramLabel = "URL", split = ",",
             description = "HTTP caches in front of the origin (loopback), comma-separated, cache first; one run "
@@ -113,7 +113,8 @@ final class BenchLoadCommand implements Callable<Integer> {
         Path outDir = out != null ? Paths.absolute(out) : repo.resolve("bench/results")
                 .resolve("load-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         LoadBench.Config config = new LoadBench.Config(repo.resolve("bin/stackshare"), roots, listen, caches, clients,
-                workingSet, maxFiles, maxInFlight, Duration.ofSeconds(timeLimitSeconds), Paths.absolute(workDir), outDir);
+                workingSet, maxFiles != null ? maxFiles : files != null ? Integer.MAX_VALUE : 1000, maxInFlight,
+                Duration.ofSeconds(timeLimitSeconds), Paths.absolute(workDir), outDir);
         List<LoadBench.Run> runs = LoadBench.run(config, System.err);
         String commandLine = ("stackshare " + String.join(" ",
                 spec.commandLine().getParseResult().originalArgs())).strip();
