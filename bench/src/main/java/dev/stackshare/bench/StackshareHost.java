@@ -31,7 +31,13 @@ final class StackshareHost implements AutoCloseable {
     }
 
     static StackshareHost start(Path launcher, List<Path> roots, Path stateDir) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString(), "serve", "--listen", "127.0.0.1:0",
+        return start(launcher, roots, stateDir, "127.0.0.1:0", java.util.Map.of());
+    }
+
+    /** @param env added to the server's environment, e.g. {@code STACKSHARE_JAVA_OPTS} for its heap */
+    static StackshareHost start(Path launcher, List<Path> roots, Path stateDir, String listen,
+                                java.util.Map<String, String> env) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString(), "serve", "--listen", listen,
                 "--state-dir", stateDir.toString()));
         for (Path root : roots) {
             cmd.add("--root");
@@ -39,7 +45,9 @@ final class StackshareHost implements AutoCloseable {
         }
         Path log = stateDir.resolveSibling("serve.log");
         Files.createDirectories(stateDir.getParent());
-        Process serve = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(log.toFile());
+        builder.environment().putAll(env);
+        Process serve = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
         URI url = null;
         for (String line; (line = out.readLine()) != null; ) {
@@ -50,6 +58,14 @@ final class StackshareHost implements AutoCloseable {
             }
         }
         throw new BenchException("stackshare serve did not start: " + Proc.tail(Files.readString(log)));
+    }
+
+    URI url() {
+        return url;
+    }
+
+    String token() {
+        return token;
     }
 
     int port() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = BenchPublishCommand.class,
+        subcommands = {BenchPublishCommand.class, BenchLoadCommand.class},
         description = {
             "Measure a job's start from stackshare against local disk, sshfs and copying the stack,",
             "all on the same run, over an emulated network (a delaying relay on loopback).",

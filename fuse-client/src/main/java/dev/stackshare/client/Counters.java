@@ -10,6 +10,17 @@ final class Counters {
     private final LongAdder memoryCacheHits = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final LongAdder packRequests = new LongAdder();
+    private final LongAdder overloadRetries = new LongAdder();
+
+    /** A request refused with 503 and Retry-After, about to be sent again. */
+    void overloadRetry() {
+        overloadRetries.increment();
+    }
+
+    /** Requests sent again after a 503 with Retry-After (each also counted in {@code requests}). */
+    long overloadRetries() {
+        return overloadRetries.sum();
+    }
 
     void packRequest() {
         packRequests.increment();

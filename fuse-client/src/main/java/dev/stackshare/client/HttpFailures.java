@@ -65,6 +65,10 @@ final class HttpFailures {
             return new ClientException(ClientException.UNAUTHORIZED, "server " + server
                     + " refused the token (401); check --token-file or STACKSHARE_TOKEN");
         }
+        if (status == 503 && Api.OVERLOADED.equals(code)) {
+            return new ClientException(code, "server " + server + " is overloaded and refused " + what
+                    + " (503) on every retry; try again later, or put an HTTP cache in front of it");
+        }
         if (status == 404 && ClientException.UNKNOWN_SNAPSHOT.equals(code)) {
             return new ClientException(code, "unknown snapshot " + subject + " on " + server
                     + "; `stackshare publish` prints valid ids, or use --snapshot latest");

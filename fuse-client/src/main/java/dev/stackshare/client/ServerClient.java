@@ -68,6 +68,7 @@ public final class ServerClient {
     private final Duration timeout;
     private final Counters counters;
     private final HttpClient http;
+    private final OverloadRetry overload = new OverloadRetry();
 
     public ServerClient(URI server, String token, Duration timeout) {
         this(server, token, timeout, new Counters());
@@ -455,16 +456,30 @@ public final class ServerClient {
                 next == null ? "it is" : "asking " + next + " instead, and it is", pause.toSeconds());
     }
 
-    /** One request to one server ({@code base}: the URL before {@code /v1/...}). */
+    /**
+     * One request to one server ({@code base}: the URL before {@code /v1/...}). A 503 with
+     * {@code Retry-After} (that server is overloaded and did nothing) is sent again after the wait
+     * {@link OverloadRetry} gives, up to its bound, then returned like any other answer.
+     */
     private <T> HttpResponse<T> sendTo(String base, HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws ClientException {
-        counters.request();
         HttpRequest to = request;
         if (!request.uri().toString().startsWith(base + "/")) {
             to = HttpRequest.newBuilder(request, (header, value) -> true)
                     .uri(URI.create(base + pathOf(request.uri()))).build();
         }
-        return await(http.sendAsync(to, handler), base);
+        for (int retries = 0; ; retries++) {
+            counters.request();
+            HttpResponse<T> response = await(http.sendAsync(to, handler), base);
+            var wait = overload.waitMillis(response.statusCode(), response.headers().firstValue("Retry-After"), retries);
+            if (wait.isEmpty() || retries == OverloadRetry.MAX_RETRIES) {
+                return response;
+            }
+            discard(response);
+            counters.overloadRetry();
+            log.debug("{} {}: server overloaded (503); retrying in {} ms", to.method(), to.uri(), wait.get());
+            sleep(wait.get());
+        }
     }
 
     /** The path and query of a request URI made by {@link #request}, which puts the origin first. */

@@ -32,6 +32,10 @@ final class FakeServer implements AutoCloseable {
     volatile boolean cutDirectoryAnswers;
     /** "METHOD path" of every request, in order. */
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** The next this many requests are refused as an overloaded server does: 503, Retry-After: 0. */
+    final java.util.concurrent.atomic.AtomicInteger refuseOverloaded = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether a refusal carries Retry-After. */
+    volatile boolean retryAfter = true;
     private final HttpServer http;
     private TestSnapshot tree;
 
@@ -71,6 +75,13 @@ final class FakeServer implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (!(Api.BEARER + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 error(exchange, 401, "unauthorized", "missing or wrong token");
+                return;
+            }
+            if (refuseOverloaded.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (retryAfter) {
+                    exchange.getResponseHeaders().set("Retry-After", "0");
+                }
+                error(exchange, 503, Api.OVERLOADED, "the server is busy");
                 return;
             }
             if (path.startsWith(Api.OBJECTS)) {
@@ -133,7 +144,7 @@ final class FakeServer implements AutoCloseable {
                     send(exchange, 200, Json.write(new Api.ViewAnswer(name, id)));
                 }
             } else if (path.equals(Api.STATS)) {
-                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size(), 0, 0, true, Map.of())));
+                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size(), 0, 0, true, Map.of(), 0, 0, 0, 0)));
             } else {
                 error(exchange, 404, "not-found", "no route " + path);
             }

@@ -189,4 +189,41 @@ class ServerClientTest {
         assertThrows(IllegalArgumentException.class, () -> new ServerClient(server.uri(), " ", Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> new ServerClient(server.uri(), "t", Duration.ZERO));
     }
+
+    @Test
+    void overloadedAnswersWithRetryAfterAreWaitedOutAndCounted() throws IOException {
+        server.refuseOverloaded.set(3);
+        byte[] frame = client(FakeServer.TOKEN).object(small.content());
+        assertArrayEquals("hello\n".getBytes(), Compression.decompress(frame));
+        assertEquals(4, server.requests("GET /v1/objects/"));
+        assertEquals(3, counters.overloadRetries());
+        assertEquals(4, counters.snapshot().requests());
+    }
+
+    @Test
+    void overloadedBatchIsSentAgainWholeAndEveryItemArrives() throws IOException {
+        server.refuseOverloaded.set(2);
+        List<Digest> got = new ArrayList<>();
+        client(FakeServer.TOKEN).batch(List.of(small.content(), big.content()), item -> got.add(item.digest()));
+        assertEquals(List.of(small.content(), big.content()), got);
+        assertEquals(2, counters.overloadRetries());
+    }
+
+    @Test
+    void overloadPastTheRetryBoundIsAClearError() {
+        server.refuseOverloaded.set(OverloadRetry.MAX_RETRIES + 1);
+        ClientException e = assertThrows(ClientException.class, () -> client(FakeServer.TOKEN).object(small.content()));
+        assertEquals(Api.OVERLOADED, e.code());
+        assertTrue(e.getMessage().contains("overloaded") && e.getMessage().contains("503"), e.getMessage());
+        assertEquals(OverloadRetry.MAX_RETRIES + 1, server.requests("GET /v1/objects/"));
+    }
+
+    @Test
+    void a503WithoutRetryAfterIsNotRetried() {
+        server.refuseOverloaded.set(1);
+        server.retryAfter = false;
+        assertThrows(ClientException.class, () -> client(FakeServer.TOKEN).object(small.content()));
+        assertEquals(1, server.requests("GET /v1/objects/"));
+        assertEquals(0, counters.overloadRetries());
+    }
 }

@@ -101,13 +101,34 @@ public final class Api {
      * while {@code perObjectCountsComplete} (the server tracks a bounded number of digests).
      * {@code requestsByKind} counts authorised requests by what they asked for ("GetObject",
      * "Batch", "GetPack", "GetDirFiles", "GetTree", "GetSnapshot", "GetView", ...).
+     * {@code overloaded} counts requests refused with 503 (too many in flight); the heap figures
+     * are the server JVM's: used now, the highest used seen (sampled every {@link #HEAP_SAMPLE_MS}
+     * ms, so a shorter spike can be missed) and its bound ({@code -Xmx}).
      */
     public record ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
                               long batchRequests, long unauthorized, long snapshots, long distinctObjectsServed,
                               long objectsServedAgain, boolean perObjectCountsComplete,
-                              Map<String, Long> requestsByKind) {
+                              Map<String, Long> requestsByKind, long overloaded, long heapUsedBytes,
+                              long heapPeakUsedBytes, long heapMaxBytes) {
         public ServerStats {
             requestsByKind = requestsByKind == null ? Map.of() : Map.copyOf(requestsByKind);
         }
+
+        /** Counters without the per-object, overload and heap figures (a server that does not report them). */
+        public ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
+                           long batchRequests, long unauthorized, long snapshots) {
+            this(requests, objectsServed, objectBytesServed, treesServed, batchRequests, unauthorized, snapshots,
+                    0, 0, true, Map.of(), 0, 0, 0, 0);
+        }
     }
+
+    /** How often the server samples its heap for {@link ServerStats#heapPeakUsedBytes}. */
+    public static final int HEAP_SAMPLE_MS = 20;
+
+    /**
+     * The stable error code of a request refused because the server has too many in flight:
+     * status 503 with a {@code Retry-After} header (seconds); nothing was done, so any request
+     * may be sent again after that wait.
+     */
+    public static final String OVERLOADED = "overloaded";
 }

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * requires it), doing the work on the blocking executor and never on the event loop. Requests
  * that arrive while one is being answered wait in a queue and reading pauses.
  *
+ * <p>Requests are routed on the event loop, so each goes to its {@link Lane}: look-ups to their
+ * own threads, data requests to the blocking pool only while the {@link InFlightLimit} has a
+ * place, else straight back with 503 and {@code Retry-After}.
+ *
  * <p>Queue and state are touched only on the channel's event loop.
  */
 final class ApiHandler extends ChannelInboundHandlerAdapter {
@@ -43,13 +47,25 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private final ApiService service;
     private final ExecutorService executor;
+    private final ExecutorService lookups;
+    private final InFlightLimit limit;
     private final Counters counters;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean busy;
+    /** True while the request being answered holds a place of the {@link InFlightLimit}. */
+    private boolean holdsPlace;
 
+    /** Every request on one pool, none refused: for tests of one handler. */
     ApiHandler(ApiService service, ExecutorService executor, Counters counters) {
+        this(service, executor, executor, new InFlightLimit(Integer.MAX_VALUE), counters);
+    }
+
+    ApiHandler(ApiService service, ExecutorService executor, ExecutorService lookups, InFlightLimit limit,
+               Counters counters) {
         this.service = service;
         this.executor = executor;
+        this.lookups = lookups;
+        this.limit = limit;
         this.counters = counters;
     }
 
@@ -97,8 +113,25 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
             String accept = request.headers().get(HttpHeaderNames.ACCEPT);
             byte[] body = ByteBufUtil.getBytes(request.content());
-            executor.execute(() -> answer(ctx, method, uri, body, ifNoneMatch, accept, version, keepAlive));
+            ApiRequest routed;
+            try {
+                routed = Router.route(method, uri, body, ifNoneMatch, accept);
+            } catch (ApiError e) {
+                send(ctx, ApiService.error(e.status(), e.code(), e.getMessage()), version, keepAlive);
+                return;
+            }
+            Lane lane = Lane.of(routed);
+            if (lane == Lane.DATA) {
+                if (!limit.tryAcquire()) {
+                    counters.overloaded.increment();
+                    send(ctx, ApiService.overloaded(limit.max(), InFlightLimit.RETRY_AFTER_SECONDS), version, keepAlive);
+                    return;
+                }
+                holdsPlace = true;
+            }
+            (lane == Lane.LOOKUP ? lookups : executor).execute(() -> answer(ctx, routed, method, uri, version, keepAlive));
         } catch (RejectedExecutionException e) {
+            releasePlace();
             send(ctx, ApiService.error(503, "shutting-down", "the server is shutting down"), answerVersion(request.protocolVersion()),
                     false);
         } finally {
@@ -115,12 +148,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** On the blocking executor. */
-    private void answer(ChannelHandlerContext ctx, String method, String uri, byte[] body, String ifNoneMatch,
-                        String accept, HttpVersion version, boolean keepAlive) {
+    private void answer(ChannelHandlerContext ctx, ApiRequest request, String method, String uri, HttpVersion version,
+                        boolean keepAlive) {
         Answer answer;
         long started = System.nanoTime();
         try {
-            answer = service.answer(Router.route(method, uri, body, ifNoneMatch, accept));
+            answer = service.answer(request);
         } catch (ApiError e) {
             answer = ApiService.error(e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
@@ -200,6 +233,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     /** After the last byte of an answer: close, or take the next request. */
     private ChannelFutureListener done(ChannelHandlerContext ctx, boolean keepAlive) {
         return f -> {
+            releasePlace();
             if (!f.isSuccess() || !keepAlive) {
                 ctx.close();
                 return;
@@ -208,8 +242,18 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /** On the event loop: the answer is written, or will never be. */
+    private void releasePlace() {
+        if (holdsPlace) {
+            holdsPlace = false;
+            limit.release();
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        // A stream stopped by the client's going away never reaches its end listener.
+        releasePlace();
         queue.forEach(ReferenceCountUtil::release);
         queue.clear();
         ctx.fireChannelInactive();

@@ -28,19 +28,28 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
     private final String token;
     private final ApiService service;
     private final ExecutorService blocking;
+    private final ExecutorService lookups;
+    private final InFlightLimit limit;
     private final Counters counters;
     private final SslContext tls;
 
+    /** Every request on one pool, none refused: for tests. */
     ApiInitializer(String token, ApiService service, ExecutorService blocking, Counters counters) {
-        this(token, service, blocking, counters, null);
+        this(token, service, blocking, blocking, new InFlightLimit(Integer.MAX_VALUE), counters, null);
     }
 
-    /** @param tls the server's TLS context, or null for plain HTTP */
-    ApiInitializer(String token, ApiService service, ExecutorService blocking, Counters counters, SslContext tls) {
+    /**
+     * @param lookups threads of their own for look-ups ({@link Lane#LOOKUP}), so they never queue behind data
+     * @param tls     the server's TLS context, or null for plain HTTP
+     */
+    ApiInitializer(String token, ApiService service, ExecutorService blocking, ExecutorService lookups,
+                   InFlightLimit limit, Counters counters, SslContext tls) {
         this.tls = tls;
         this.token = token;
         this.service = service;
         this.blocking = blocking;
+        this.lookups = lookups;
+        this.limit = limit;
         this.counters = counters;
     }
 
@@ -57,6 +66,6 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("auth", new AuthHandler(token, counters));
         p.addLast("aggregate", new HttpObjectAggregator(Api.MAX_REQUEST_BODY));
         p.addLast("status-page", new StatusPageHandler(token, counters));
-        p.addLast("api", new ApiHandler(service, blocking, counters));
+        p.addLast("api", new ApiHandler(service, blocking, lookups, limit, counters));
     }
 }

@@ -370,6 +370,13 @@ final class ApiService {
                 Map.of("WWW-Authenticate", "Bearer", "Cache-Control", NO_STORE));
     }
 
+    /** Too many requests in flight: nothing was done, so the client may send it again after the wait. */
+    static Answer.Full overloaded(int maxInFlight, int retryAfterSeconds) {
+        return new Answer.Full(503, JSON, Json.write(new Api.ErrorBody(Api.OVERLOADED, "the server is busy with "
+                + maxInFlight + " requests, its bound; retry after " + retryAfterSeconds + " s")),
+                Map.of("Retry-After", Integer.toString(retryAfterSeconds), "Cache-Control", NO_STORE));
+    }
+
     static Answer.Full error(int status, String code, String message) {
         return json(status, new Api.ErrorBody(code, message), NO_STORE);
     }

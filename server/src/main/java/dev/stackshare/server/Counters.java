@@ -29,16 +29,29 @@ final class Counters {
     private final ConcurrentHashMap<String, LongAdder> requestsByKind = new ConcurrentHashMap<>();
     private final int trackedDigests;
     private volatile boolean complete = true;
+    /** Requests refused with 503 because too many were in flight ({@link InFlightLimit}). */
+    final LongAdder overloaded = new LongAdder();
+    /** The heap figures of the stats, or null for none (tests of one component). */
+    private final HeapGauge heap;
 
     Counters() {
-        this(Integer.getInteger("stackshare.trackedDigests", DEFAULT_TRACKED_DIGESTS));
+        this((HeapGauge) null);
+    }
+
+    Counters(HeapGauge heap) {
+        this(Integer.getInteger("stackshare.trackedDigests", DEFAULT_TRACKED_DIGESTS), heap);
     }
 
     Counters(int trackedDigests) {
+        this(trackedDigests, null);
+    }
+
+    Counters(int trackedDigests, HeapGauge heap) {
         if (trackedDigests < 0) {
             throw new IllegalArgumentException("tracked digests must be >= 0, got " + trackedDigests);
         }
         this.trackedDigests = trackedDigests;
+        this.heap = heap;
     }
 
     void objectServed(Digest digest, long frameBytes) {
@@ -65,6 +78,7 @@ final class Counters {
         requestsByKind.forEach((kind, count) -> kinds.put(kind, count.sum()));
         return new Api.ServerStats(requests.sum(), objectsServed.sum(), objectBytesServed.sum(), treesServed.sum(),
                 batchRequests.sum(), unauthorized.sum(), snapshots, served.size(), objectsServedAgain.sum(), complete,
-                kinds);
+                kinds, overloaded.sum(), heap == null ? 0 : heap.used(), heap == null ? 0 : heap.peak(),
+                heap == null ? 0 : heap.max());
     }
 }

@@ -104,6 +104,9 @@ public final class StackshareServer implements AutoCloseable {
             // Requests block on disk reads, and a publish or gc holds a thread throughout: keep spares.
             ExecutorService blocking = Executors.newFixedThreadPool(Math.max(8, 4 * cpus), threads("stackshare-io"));
             resources.add(() -> stop(blocking));
+            // Look-ups are small and in memory: two threads that never wait behind object reads.
+            ExecutorService lookups = Executors.newFixedThreadPool(2, threads("stackshare-lookup"));
+            resources.add(() -> stop(lookups));
 
             TreeScanner scanner = new TreeScanner(new FileHasher(chunkSize, FileHasher.ReadListener.NONE), store,
                     walking, hashing, Set.of(state.path().toRealPath()), Excludes.of(config.excludes()));
@@ -116,7 +119,10 @@ public final class StackshareServer implements AutoCloseable {
             Snapshot first = firstPublish(publisher, config.view());
             warmUpInBackground(publisher);
 
-            Counters counters = new Counters();
+            HeapGauge heap = HeapGauge.start();
+            resources.add(heap);
+            Counters counters = new Counters(heap);
+            InFlightLimit limit = InFlightLimit.fromProperty();
             SnapshotUsage usage = SnapshotUsage.open(state.path().resolve("usage"), Clock.systemUTC());
             SnapshotCatalog catalog = new SnapshotCatalog(snapshots, store, usage,
                     new GarbageCollector(snapshots, store, stable, usage, publisher.lock(), Clock.systemUTC()));
@@ -124,13 +130,13 @@ public final class StackshareServer implements AutoCloseable {
                     StableFrameCache.open(state.path().resolve("stable-frames"), StableFrameCache.boundFromProperty())), store, snapshots, publisher,
                     config.view(), counters, catalog, PackStore.open(state.path().resolve("packs")));
             HttpServerBootstrap http = HttpServerBootstrap.bind(config.listen(),
-                    new ApiInitializer(token, service, blocking, counters, tls == null ? null : tls.context()));
+                    new ApiInitializer(token, service, blocking, lookups, limit, counters, tls == null ? null : tls.context()));
             resources.add(http);
             InetSocketAddress bound = http.localAddress();
             URI url = urlOf(config.listen(), bound.getPort(), tls == null ? null : tls.fingerprint());
             state.writeServerInfo(new StateDir.ServerInfo(url.toString(), ProcessHandle.current().pid()));
-            LOG.info("listening on {} (bound {}), serving {} roots, first snapshot {}, state dir {}", url, bound,
-                    roots.paths().size(), first.id(), state.path());
+            LOG.info("listening on {} (bound {}), serving {} roots, first snapshot {}, state dir {}, at most {} data "
+                    + "requests in flight", url, bound, roots.paths().size(), first.id(), state.path(), limit.max());
             StackshareServer server = new StackshareServer(state, lock, resources, publisher, snapshots, counters, first, url,
                     bound.getPort(), config.view());
             server.stable = stable;
