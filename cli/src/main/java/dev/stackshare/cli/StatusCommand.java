@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
             "Show what stackshare is doing on this machine.",
             "",
             "On the developer's host (a server runs for --state-dir): its URL, roots, views and",
-            "snapshots (how many nodes used in the last hour), objects and bytes served, and requests",
-            "refused; the status page at the server's URL shows the same in a browser.",
+            "snapshots (how many nodes used in the last hour), open connections, objects and bytes",
+            "served, and errors; the status page at the server's URL shows the same in a browser.",
             "",
             "On a batch node: this user's mounts, their snapshots, what each has fetched over the",
             "network and served from the caches (hit ratio), and the node cache's size. Each mount",
@@ -158,8 +158,11 @@ final class StatusCommand implements Callable<Integer> {
                     .collect(Collectors.joining(", ")));
             out.printf("  snapshots  %d, %d used by a node in the last hour%n", host.snapshots().size(),
                     host.snapshotsUsedLastHour());
-            out.printf("  served     %,d requests, %,d objects, %s; %,d refused (no or wrong token)%n", st.requests(),
-                    st.objectsServed(), Sizes.human(st.objectBytesServed()), st.unauthorized());
+            out.printf("  clients    %,d connections open%n", st.openConnections());
+            out.printf("  served     %,d requests, %,d objects, %s%n", st.requests(), st.objectsServed(),
+                    Sizes.human(st.objectBytesServed()));
+            out.printf("  errors     %,d refused (no or wrong token), %,d overloaded (503), %,d server errors (5xx)%n",
+                    st.unauthorized(), st.overloaded(), st.serverErrors());
             out.println();
         }
         NodeStatus node = report.node();

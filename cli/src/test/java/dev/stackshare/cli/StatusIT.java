@@ -78,6 +78,7 @@ class StatusIT {
         assertEquals(report.get("snapshot").asText(), server.get("views").get("default").asText());
         assertEquals(1, server.get("snapshotsUsedLastHour").asLong(), "the mount fetched its tree");
         assertTrue(server.get("stats").get("objectsServed").asLong() >= 5, server.toPrettyString());
+        assertTrue(server.get("stats").get("openConnections").asLong() >= 1, "the live mount keeps one open");
 
         long pid = report.get("pid").asLong();
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();

@@ -144,7 +144,7 @@ final class FakeServer implements AutoCloseable {
                     send(exchange, 200, Json.write(new Api.ViewAnswer(name, id)));
                 }
             } else if (path.equals(Api.STATS)) {
-                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size(), 0, 0, true, Map.of(), 0, 0, 0, 0)));
+                send(exchange, 200, Json.write(new Api.ServerStats(requests.size(), 0, 0, 0, 0, 0, snapshots.size(), 0, 0, true, Map.of(), 0, 0, 0, 0, 0, 0)));
             } else {
                 error(exchange, 404, "not-found", "no route " + path);
             }

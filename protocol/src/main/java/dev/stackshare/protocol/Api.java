@@ -103,13 +103,14 @@ public final class Api {
      * "Batch", "GetPack", "GetDirFiles", "GetTree", "GetSnapshot", "GetView", ...).
      * {@code overloaded} counts requests refused with 503 (too many in flight); the heap figures
      * are the server JVM's: used now, the highest used seen (sampled every {@link #HEAP_SAMPLE_MS}
-     * ms, so a shorter spike can be missed) and its bound ({@code -Xmx}).
+     * ms, so a shorter spike can be missed) and its bound ({@code -Xmx}). {@code openConnections}
+     * are the client connections open now; {@code serverErrors} the answers with a 5xx status.
      */
     public record ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
                               long batchRequests, long unauthorized, long snapshots, long distinctObjectsServed,
                               long objectsServedAgain, boolean perObjectCountsComplete,
                               Map<String, Long> requestsByKind, long overloaded, long heapUsedBytes,
-                              long heapPeakUsedBytes, long heapMaxBytes) {
+                              long heapPeakUsedBytes, long heapMaxBytes, long openConnections, long serverErrors) {
         public ServerStats {
             requestsByKind = requestsByKind == null ? Map.of() : Map.copyOf(requestsByKind);
         }
@@ -118,7 +119,7 @@ public final class Api {
         public ServerStats(long requests, long objectsServed, long objectBytesServed, long treesServed,
                            long batchRequests, long unauthorized, long snapshots) {
             this(requests, objectsServed, objectBytesServed, treesServed, batchRequests, unauthorized, snapshots,
-                    0, 0, true, Map.of(), 0, 0, 0, 0);
+                    0, 0, true, Map.of(), 0, 0, 0, 0, 0, 0);
         }
     }
 

@@ -240,7 +240,7 @@ class DecoderFuzzTest {
         Api.PublishProgress progress = new Api.PublishProgress(true, 1, 2, 3, 4, 5, 6, 7, 8, 9, List.of("/a: why"));
         List<Object> records = List.of(new Api.ViewAnswer("default", s.id()), new Api.ErrorBody("not-found", "no such"),
                 new Api.PublishEvent(progress, s, null), new Api.PublishEvent(progress, null, new Api.ErrorBody("x", "y")),
-                new Api.ServerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, true, Map.of("GetObject", 10L), 11, 12, 13, 14),
+                new Api.ServerStats(1, 2, 3, 4, 5, 6, 7, 8, 9, true, Map.of("GetObject", 10L), 11, 12, 13, 14, 15, 16),
                 new Lifecycle.SnapshotSummary[] {new Lifecycle.SnapshotSummary(s.id(), "default", s.createdAt(),
                         List.of("/a"), 1, 2, 3, null)},
                 new Lifecycle.GcRequest(1, 60, false, true),

@@ -161,6 +161,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             answer = ApiService.error(500, "internal", "the server failed to answer: " + e);
         }
         counters.latency.record(System.nanoTime() - started);
+        if (answer.status() >= 500) {
+            counters.serverErrors.increment();
+        }
         if (answer instanceof Answer.Full full) {
             send(ctx, full, version, keepAlive);
         } else if (answer instanceof Answer.Events events) {

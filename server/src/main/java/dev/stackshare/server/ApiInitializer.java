@@ -55,6 +55,8 @@ final class ApiInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        counters.openConnections.increment();
+        ch.closeFuture().addListener(closed -> counters.openConnections.decrement());
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             p.addLast("tls-only", new TlsOnlyHandler(tls));

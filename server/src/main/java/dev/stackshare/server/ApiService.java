@@ -344,6 +344,9 @@ final class ApiService {
                 .counter("stackshare_object_bytes_served_total", "Bytes of objects sent (compressed frames).",
                         s.objectBytesServed())
                 .counter("stackshare_trees_served_total", "Snapshot trees sent to mounts.", s.treesServed())
+                .counter("stackshare_overloaded_total", "Requests refused with 503 (too many in flight).", s.overloaded())
+                .counter("stackshare_server_errors_total", "Answers with a 5xx status.", s.serverErrors())
+                .gauge("stackshare_open_connections", "Client connections open now.", s.openConnections())
                 .histogram("stackshare_request_seconds", "Time from a request to the head of its answer.",
                         counters.latency.snapshot());
         if (publisher != null) {

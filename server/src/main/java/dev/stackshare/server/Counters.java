@@ -29,6 +29,10 @@ final class Counters {
     private final ConcurrentHashMap<String, LongAdder> requestsByKind = new ConcurrentHashMap<>();
     private final int trackedDigests;
     private volatile boolean complete = true;
+    /** Client connections open now (nodes, caches, publish commands, browsers). */
+    final LongAdder openConnections = new LongAdder();
+    /** Answers with a 5xx status (503s for overload counted in {@link #overloaded} too). */
+    final LongAdder serverErrors = new LongAdder();
     /** Requests refused with 503 because too many were in flight ({@link InFlightLimit}). */
     final LongAdder overloaded = new LongAdder();
     /** The heap figures of the stats, or null for none (tests of one component). */
@@ -79,6 +83,6 @@ final class Counters {
         return new Api.ServerStats(requests.sum(), objectsServed.sum(), objectBytesServed.sum(), treesServed.sum(),
                 batchRequests.sum(), unauthorized.sum(), snapshots, served.size(), objectsServedAgain.sum(), complete,
                 kinds, overloaded.sum(), heap == null ? 0 : heap.used(), heap == null ? 0 : heap.peak(),
-                heap == null ? 0 : heap.max());
+                heap == null ? 0 : heap.max(), openConnections.sum(), serverErrors.sum());
     }
 }

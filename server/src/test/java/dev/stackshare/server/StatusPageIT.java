@@ -57,12 +57,13 @@ class StatusPageIT {
         for (String name : List.of("stackshare_requests_total", "stackshare_request_seconds_bucket{le=\"+Inf\"}",
                 "stackshare_publish_seconds_count", "stackshare_frozen_store_bytes", "stackshare_heap_used_bytes",
                 "stackshare_requests_by_kind_total{kind=\"ListSnapshots\"} 1", "stackshare_unauthorized_total 1",
-                "stackshare_snapshots 2")) {
+                "stackshare_snapshots 2", "stackshare_server_errors_total 0")) {
             assertTrue(text.contains(name), name + " missing from:\n" + text);
         }
         // The first publish (at start) and the one above.
         assertEquals(2, value(text, "stackshare_publish_seconds_count"));
         assertTrue(value(text, "stackshare_frozen_store_bytes") > 0, text);
+        assertTrue(value(text, "stackshare_open_connections") >= 1, "this request's own connection at least");
     }
 
     @Test
