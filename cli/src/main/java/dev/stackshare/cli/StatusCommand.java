@@ -35,9 +35,9 @@ import picocli.CommandLine.Spec;
             "served, and errors; the status page at the server's URL shows the same in a browser.",
             "",
             "On a batch node: this user's mounts, their snapshots, what each has fetched over the",
-            "network and served from the caches (hit ratio), and the node cache's size. Each mount",
-            "process reports every 5 s into the cache dir (mounts/); a mount whose process is gone",
-            "shows as stale.",
+            "network and served from the caches (hit ratio), its failed fetches, and the node cache's",
+            "size. Each mount process reports every 5 s into the cache dir (mounts/); a mount whose",
+            "process is gone shows as stale.",
         })
 final class StatusCommand implements Callable<Integer> {
     /** A report older than this (the process writes every 5 s) belongs to a process that is gone or stuck. */
@@ -181,6 +181,8 @@ final class StatusCommand implements Callable<Integer> {
                         Sizes.human(r.stats().bytesFetched()), r.stats().requests());
                 out.printf("  caches     %,d from memory, %,d from disk: hit ratio %.0f%%%n", r.stats().memoryCacheHits(),
                         r.stats().diskCacheHits(), 100 * r.hitRatio());
+                out.printf("  failures   %,d fetches retried, %,d given up (reads failed with EIO), %,d sent again after 503%n",
+                        r.stats().fetchRetries(), r.stats().fetchesGivenUp(), r.stats().overloadRetries());
             });
         }
     }

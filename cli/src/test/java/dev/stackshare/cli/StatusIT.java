@@ -65,6 +65,7 @@ class StatusIT {
         assertTrue(report.get("snapshot").asText().matches("[0-9a-f]{16}"), report.toPrettyString());
         assertEquals(url, report.get("servers").get(0).asText());
         assertTrue(report.get("stats").get("objectsFetched").asLong() >= 5, report.toPrettyString());
+        assertEquals(0, report.get("stats").get("fetchesGivenUp").asLong(), "no read failed");
         assertTrue(live.get("node").get("cache").get("objects").asLong() >= 5, live.toPrettyString());
         assertTrue(!Files.readString(cache.resolve("mounts").toFile().listFiles()[0].toPath()).contains(
                 Files.readString(state.resolve("token")).strip()), "the report never holds the token");

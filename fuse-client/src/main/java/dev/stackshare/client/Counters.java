@@ -11,6 +11,18 @@ final class Counters {
     private final LongAdder requests = new LongAdder();
     private final LongAdder packRequests = new LongAdder();
     private final LongAdder overloadRetries = new LongAdder();
+    private final LongAdder fetchRetries = new LongAdder();
+    private final LongAdder fetchesGivenUp = new LongAdder();
+
+    /** A fetch that failed in a way a wait may mend, about to be tried again ({@link RetryingObjectSource}). */
+    void fetchRetried() {
+        fetchRetries.increment();
+    }
+
+    /** A fetch given up on at its deadline: the read failed with EIO. */
+    void fetchGivenUp() {
+        fetchesGivenUp.increment();
+    }
 
     /** A request refused with 503 and Retry-After, about to be sent again. */
     void overloadRetry() {
@@ -53,6 +65,6 @@ final class Counters {
 
     ClientStats snapshot() {
         return new ClientStats(objectsFetched.sum(), bytesFetched.sum(), diskCacheHits.sum(),
-                memoryCacheHits.sum(), requests.sum());
+                memoryCacheHits.sum(), requests.sum(), fetchRetries.sum(), fetchesGivenUp.sum(), overloadRetries.sum());
     }
 }

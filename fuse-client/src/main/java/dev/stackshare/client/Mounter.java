@@ -98,7 +98,7 @@ public final class Mounter {
                 () -> loader.load(snapshot));
         long metadataFetched = counters.snapshot().objectsFetched();
         // Retries sit under the memory cache, so readers of one object share one patient fetch.
-        ObjectSource patient = new RetryingObjectSource(disk, options.fetchDeadline());
+        ObjectSource patient = new RetryingObjectSource(disk, options.fetchDeadline(), counters);
         MemoryCache memory = new MemoryCache(patient, options.memoryCacheBytes(), counters);
         TraceRecorder recorder = options.recordTrace() ? new TraceRecorder() : null;
         if (trace != null) {

@@ -53,14 +53,24 @@ final class RetryingObjectSource implements ObjectSource {
     /** When the current run of failures began (nanoTime), or Long.MIN_VALUE while fetches succeed. */
     private final AtomicLong failingSince = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong retries = new AtomicLong();
+    private final Counters counters;
     /** Objects given up on at their deadline, and when (nanoTime). */
     private final Map<Digest, Long> givenUp = new ConcurrentHashMap<>();
 
     RetryingObjectSource(ObjectSource next, Duration deadline) {
-        this(next, deadline, System::nanoTime, Thread::sleep);
+        this(next, deadline, new Counters());
+    }
+
+    /** @param counters the mount's, told of every retry and every fetch given up on */
+    RetryingObjectSource(ObjectSource next, Duration deadline, Counters counters) {
+        this(next, deadline, System::nanoTime, Thread::sleep, counters);
     }
 
     RetryingObjectSource(ObjectSource next, Duration deadline, LongSupplier nanoTime, Pause pause) {
+        this(next, deadline, nanoTime, pause, new Counters());
+    }
+
+    RetryingObjectSource(ObjectSource next, Duration deadline, LongSupplier nanoTime, Pause pause, Counters counters) {
         if (deadline == null || deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("fetch deadline must be positive, got " + deadline);
         }
@@ -68,6 +78,7 @@ final class RetryingObjectSource implements ObjectSource {
         this.deadline = deadline;
         this.nanoTime = nanoTime;
         this.pause = pause;
+        this.counters = counters;
     }
 
     @Override
@@ -164,12 +175,14 @@ final class RetryingObjectSource implements ObjectSource {
                 givenUp.put(d, now);
             }
             failingSince.set(Long.MIN_VALUE); // the read's own log line says it; the next failure warns anew
+            counters.fetchGivenUp();
             throw new GaveUp("no good answer for " + what + " within the " + seconds(deadline) + " fetch deadline ("
                     + attempt + " tries); last error: " + e.getMessage(), e, false);
         }
         long backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempt - 1, 16));
         log.debug("fetching {} failed ({}); try {} in {} ms", what, e.getMessage(), attempt + 1, backoff);
         retries.incrementAndGet();
+        counters.fetchRetried();
         try {
             pause.sleep(Math.min(backoff, leftMs));
         } catch (InterruptedException ie) {

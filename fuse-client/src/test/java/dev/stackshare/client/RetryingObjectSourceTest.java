@@ -28,11 +28,13 @@ class RetryingObjectSourceTest {
     private long now;
     private final List<Long> pauses = new ArrayList<>();
 
+    private final Counters counters = new Counters();
+
     private RetryingObjectSource retrying(ObjectSource next, Duration deadline) {
         return new RetryingObjectSource(next, deadline, () -> now, ms -> {
             pauses.add(ms);
             now += ms * 1_000_000;
-        });
+        }, counters);
     }
 
     private static ClientException down() {
@@ -52,6 +54,8 @@ class RetryingObjectSourceTest {
         assertArrayEquals(good, source.get(digest));
         assertEquals(List.of(100L, 200L, 400L, 800L), pauses, "back-off doubles");
         assertEquals(4, source.retries());
+        assertEquals(4, counters.snapshot().fetchRetries(), "the mount's stats count them");
+        assertEquals(0, counters.snapshot().fetchesGivenUp());
     }
 
     @Test
@@ -65,6 +69,7 @@ class RetryingObjectSourceTest {
                 && e.getMessage().contains("connection refused"), e.getMessage());
         assertTrue(pauses.stream().allMatch(p -> p <= RetryingObjectSource.MAX_BACKOFF_MS), pauses.toString());
         assertEquals(20_000_000_000L, now, "gives up at the deadline, not before or after");
+        assertEquals(1, counters.snapshot().fetchesGivenUp(), "the mount's stats count the failed read");
     }
 
     @Test
