@@ -99,8 +99,11 @@ final class BenchPublishCommand implements Callable<Integer> {
         PublishBench.Config config = new PublishBench.Config(repo.resolve("bin/stackshare"), workloads, reps,
                 work.resolve("publish-scratch"), outDir, dropCaches);
         List<PublishBench.Result> results = PublishBench.run(config, System.err);
-        String commandLine = "stackshare bench publish " + String.join(" ",
-                spec.commandLine().getParseResult().originalArgs());
+        // Under `stackshare` the parse result holds the whole command line ("bench publish ..."); run
+        // alone (main below) only this command's options.
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        String commandLine = "stackshare " + (!args.isEmpty() && args.get(0).equals("bench") ? "" : "bench publish ")
+                + String.join(" ", args);
         PublishBench.write(config, results, commandLine.strip());
         spec.commandLine().getOut().println(PublishBench.markdown(results, commandLine.strip(), dropCaches));
         spec.commandLine().getOut().println("results in " + outDir);
