@@ -43,7 +43,11 @@ public final class CdsTraining {
             // A smaller archive only costs start-up time; it must not fail the build.
             System.err.println("cds training: " + e + "; the archive holds what was loaded until then");
         } finally {
-            deleteTree(work);
+            try {
+                deleteTree(work);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cds training: could not remove " + work + " (" + e + ")");
+            }
         }
         // Exiting here (not from serve's thread) is what makes the JVM write the archive.
         System.exit(0);
