@@ -86,7 +86,7 @@ final class DirectoryBatcher {
      * Called on every open of a file; the first open in a directory that misses every cache
      * starts the directory's batch. An open that hits (a warm node, a trace prefetch under way)
      * starts none: what the caches do not hold there was not needed before either. The first open
-     * of a shared library fetches its chunks the caches lack, in one batch.
+     * of a shared library none of whose chunks the caches hold fetches them all, in one batch.
      */
     void opened(String path, Entry.File file) {
         int chunkSize = tree.snapshot().chunkSize();
@@ -160,15 +160,14 @@ final class DirectoryBatcher {
             log.debug("no batch for library {}: {}", path, e.getMessage());
             return;
         }
-        List<Digest> wanted = new ArrayList<>();
         for (Digest d : chunks) {
-            if (!memory.contains(d) && !onDisk.test(d)) {
-                wanted.add(d);
+            if (memory.contains(d) || onDisk.test(d)) {
+                // A warm node, or a trace prefetch under way: what the caches lack was not needed
+                // before either, so it is left to the reads, as for a directory.
+                return;
             }
         }
-        if (!wanted.isEmpty()) {
-            int claimed = memory.prefetch(wanted, fetchers);
-            log.debug("batch for library {}: {} of {} chunks", path, claimed, chunks.size());
-        }
+        int claimed = memory.prefetch(chunks, fetchers);
+        log.debug("batch for library {}: {} chunks", path, claimed);
     }
 }

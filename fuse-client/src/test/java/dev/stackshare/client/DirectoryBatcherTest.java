@@ -113,14 +113,14 @@ class DirectoryBatcherTest {
     }
 
     @Test
-    void aLibrarysChunksOnDiskAreLeftOutAndOtherBigFilesWaitForTheirReads() throws IOException {
+    void aLibraryPartlyCachedIsLeftToItsReadsAndOtherBigFilesWaitForTheirReads() throws IOException {
         List<Digest> chunks = tree.chunks(big);
         batches.clear();
-        DirectoryBatcher batcher = batcher(Set.of(chunks.get(0)), 1 << 20);
+        DirectoryBatcher batcher = batcher(Set.of(chunks.get(2)), 1 << 20);
         batcher.opened("/pkg/data.bin", data);
         assertTrue(batches.isEmpty(), "a big file that is not a library is read chunk by chunk, with read-ahead");
         batcher.opened("/pkg/big.so", big);
-        assertEquals(List.of(chunks.subList(1, 3)), batches);
+        assertTrue(batches.isEmpty(), "a chunk on disk (a trace prefetch, an earlier job): the rest was not needed then");
     }
 
     @Test
