@@ -124,8 +124,9 @@ public final class ColdStart {
         Counters counters = new Counters();
         ServerClient client = new ServerClient(options.server(), options.token(), options.timeout(), counters);
         CacheDir cacheDir = CacheDir.open(options.cacheDir());
-        ObjectSource network = new VerifyingObjectSource(new TimedObjectSource(new HttpObjectSource(client),
-                latencyNanos), client.server().toString());
+        HttpObjectSource http = new HttpObjectSource(client);
+        ObjectSource network = new VerifyingObjectSource(new TimedObjectSource(http, latencyNanos),
+                client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
         ExecutorService fetchers = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads());
         try {
@@ -133,8 +134,9 @@ public final class ColdStart {
             SnapshotTree tree = new MetadataLoader(disk, client::tree, fetchers).load(snapshot);
             MemoryCache memory = new MemoryCache(disk, options.memoryCacheBytes(), counters);
             FileReader reader = new FileReader(memory, snapshot.chunkSize(), fetchers);
+            // As a mount does: a cold directory's batch goes as its cacheable GET form.
             DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, disk::holds, fetchers,
-                    DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES);
+                    DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, http::offerDirectory);
             List<FileRead> reads = options.files().isEmpty() ? everyFile(tree, options.maxFiles())
                     : options.files().subList(0, Math.min(options.files().size(), options.maxFiles()));
             int files = 0;
