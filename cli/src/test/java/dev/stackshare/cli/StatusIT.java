@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusIT {
     @TempDir
     Path base;
-    private Process serve;
+    private ServeProcess serve;
     private Path mnt;
 
     @AfterEach
@@ -27,8 +27,7 @@ class StatusIT {
             Sh.run(List.of(CliIT.LAUNCHER.toString(), "unmount", mnt.toString()), Map.of(), 60);
         }
         if (serve != null) {
-            serve.destroy();
-            serve.waitFor(30, TimeUnit.SECONDS);
+            serve.close();
         }
     }
 
@@ -39,15 +38,8 @@ class StatusIT {
             Files.writeString(tree.resolve("f" + i + ".txt"), "file " + i + "\n".repeat(i + 1));
         }
         Path state = base.resolve("state");
-        serve = new ProcessBuilder(CliIT.LAUNCHER.toString(), "serve", "--root", tree.toString(), "--listen",
-                "127.0.0.1:0", "--state-dir", state.toString()).redirectOutput(base.resolve("serve.out").toFile())
-                .redirectError(base.resolve("serve.log").toFile()).start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(base.resolve("serve.out")).contains("snapshot") && System.nanoTime() < until) {
-            Thread.sleep(100);
-        }
-        String url = Files.readAllLines(base.resolve("serve.out")).stream().filter(l -> l.startsWith("serving"))
-                .findFirst().orElseThrow().split("\\s+")[1];
+        serve = ServeProcess.start(tree, state, 0, base.resolve("serve.log"));
+        String url = serve.url();
         Path cache = base.resolve("cache");
         mnt = Files.createDirectories(base.resolve("mnt"));
         Sh.Result mount = Sh.run(List.of(CliIT.LAUNCHER.toString(), "mount", "--server", url, "--token-file",
