@@ -112,14 +112,53 @@ final class FaultTree {
     static List<String> partialOrWrong(Path cacheDir) throws IOException {
         List<String> bad = new ArrayList<>();
         for (Path file : cachedObjects(cacheDir)) {
-            String name = file.getFileName().toString();
-            if (!name.matches("[0-9a-f]{64}") || !file.getParent().getFileName().toString().equals(name.substring(0, 2))) {
+            if (!isDigestName(file)) {
                 bad.add(file + ": not a digest name (a temporary or partial file?)");
-            } else if (!sha256(Files.readAllBytes(file)).equals(name)) {
+            } else if (!sha256(Files.readAllBytes(file)).equals(file.getFileName().toString())) {
                 bad.add(file + ": content does not hash to its name");
             }
         }
         return bad;
+    }
+
+    /**
+     * Files under a digest name whose content does not hash to it, in the cache of a mount that is
+     * still up: its writer may be creating and renaming temporary files meanwhile, which are
+     * skipped here; {@link #partialOrWrong} checks that none is left once the mount is down.
+     */
+    static List<String> wrongWhileWriting(Path cacheDir) throws IOException {
+        List<String> bad = new ArrayList<>();
+        for (Path file : cachedObjects(cacheDir)) {
+            if (!isDigestName(file)) {
+                continue;
+            }
+            try {
+                if (!sha256(Files.readAllBytes(file)).equals(file.getFileName().toString())) {
+                    bad.add(file + ": content does not hash to its name");
+                }
+            } catch (java.nio.file.NoSuchFileException evicted) {
+                // the cache's evictor removed it meanwhile
+            }
+        }
+        return bad;
+    }
+
+    /** The size of everything in a cache's object store, counting files that vanish meanwhile (renamed, evicted) as 0. */
+    static long cachedBytes(Path cacheDir) throws IOException {
+        long sum = 0;
+        for (Path p : cachedObjects(cacheDir)) {
+            try {
+                sum += Files.size(p);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // a temporary file renamed into place, or an evicted object
+            }
+        }
+        return sum;
+    }
+
+    private static boolean isDigestName(Path file) {
+        String name = file.getFileName().toString();
+        return name.matches("[0-9a-f]{64}") && file.getParent().getFileName().toString().equals(name.substring(0, 2));
     }
 
     /** The digests of the chunks the files of {@code root} are cut into: the content objects a full read fetches. */
