@@ -28,6 +28,21 @@ final class Host {
         Proc.sh("sync && echo 3 > /proc/sys/vm/drop_caches", Map.of(), 60).requireOk("dropping the page cache");
     }
 
+    /** Clock ticks per second of /proc's CPU times: USER_HZ, 100 on every Linux architecture we run on. */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /** CPU time (user + system) a live process has used so far, in seconds, or 0 when it is gone. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: utime is the 12th, stime the 13th.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** Peak resident set of a live process in KiB (VmHWM), or 0 when it is gone. */
     static long peakRssKb(long pid) {
         try {

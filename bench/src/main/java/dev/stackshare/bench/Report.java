@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 final class Report {
     /** The median figures of one scenario at one RTT. */
     record Row(String scenario, double rttMillis, int runs, double seconds, double setupSeconds, long networkBytes,
-               long requests, long objects, long peakRssKb) {
+               long requests, long objects, long peakRssKb, double clientCpuSeconds, double serverCpuSeconds) {
     }
 
     /** A ratio the issue sets a target for, as measured on this run. */
@@ -39,7 +39,8 @@ final class Report {
             rows.add(new Row(first.scenario(), first.rttMillis(), g.size(), median(g, Measurement::seconds),
                     median(g, Measurement::setupSeconds), (long) median(g, m -> m.networkBytes()),
                     (long) median(g, m -> m.requests()), (long) median(g, m -> m.objects()),
-                    (long) median(g, m -> m.peakRssKb())));
+                    (long) median(g, m -> m.peakRssKb()), median(g, Measurement::clientCpuSeconds),
+                    median(g, Measurement::serverCpuSeconds)));
         }
         return rows;
     }
@@ -87,12 +88,14 @@ final class Report {
         StringBuilder s = new StringBuilder();
         s.append("Command: `").append(results.command()).append("`\n\n");
         s.append("Machine: ").append(results.machine()).append("\n\n");
-        s.append("| scenario | RTT ms | runs | job s (median) | set-up s | network MB | requests | objects | client peak RSS MB |\n");
-        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        s.append("| scenario | RTT ms | runs | job s (median) | set-up s | network MB | requests | objects | client peak RSS MB"
+                + " | mount CPU s in job | server CPU s in job |\n");
+        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : results.rows()) {
-            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.2f | %d | %d | %.1f |%n",
+            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.2f | %d | %d | %.1f | %s | %s |%n",
                     r.scenario(), r.rttMillis() == 0 ? "-" : fmt(r.rttMillis()), r.runs(), r.seconds(), r.setupSeconds(),
-                    r.networkBytes() / 1e6, r.requests(), r.objects(), r.peakRssKb() / 1024.0));
+                    r.networkBytes() / 1e6, r.requests(), r.objects(), r.peakRssKb() / 1024.0,
+                    cpu(r.clientCpuSeconds()), cpu(r.serverCpuSeconds())));
         }
         if (!results.ratios().isEmpty()) {
             s.append("\n| ratio (medians, same run) | measured | target | met |\n| --- | ---: | --- | --- |\n");
@@ -102,6 +105,10 @@ final class Report {
             }
         }
         return s.toString();
+    }
+
+    private static String cpu(double seconds) {
+        return seconds == 0 ? "" : String.format(Locale.ROOT, "%.2f", seconds);
     }
 
     /** A horizontal bar chart of the median job times, one bar per scenario and RTT. */

@@ -80,6 +80,11 @@ final class StackshareHost implements AutoCloseable {
         return stateDir;
     }
 
+    /** The server's process (the launcher execs the JVM, so this is the JVM). */
+    long pid() {
+        return serve.pid();
+    }
+
     Api.ServerStats stats() throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url.resolve(Api.STATS))
                 .header("Authorization", Api.BEARER + token).build(), HttpResponse.BodyHandlers.ofByteArray());

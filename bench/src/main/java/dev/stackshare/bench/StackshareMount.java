@@ -27,8 +27,15 @@ final class StackshareMount {
 
     /** Unmounts and deletes the node cache the mount used. */
     static void unmount(BenchContext ctx, Path mnt, Path cache) throws Exception {
+        unmount(ctx, mnt, cache, true);
+    }
+
+    /** Unmounts, and deletes the node cache the mount used unless the next mount is to reuse it. */
+    static void unmount(BenchContext ctx, Path mnt, Path cache, boolean deleteCache) throws Exception {
         Proc.run(List.of(ctx.config.launcher().toString(), "unmount", mnt.toString()), Map.of(), 120)
                 .requireOk("stackshare unmount");
-        Proc.run(List.of("rm", "-rf", cache.toString()), Map.of(), 120);
+        if (deleteCache) {
+            Proc.run(List.of("rm", "-rf", cache.toString()), Map.of(), 120);
+        }
     }
 }

@@ -6,20 +6,40 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The job from a stackshare mount over the emulated network. Cold: a fresh mount with an empty
- * node cache and a dropped page cache, as on a node that never ran the job. Warm: a second job
- * on that mount. The measured time is the job's; the mount command is reported as set-up.
+ * The job from a stackshare mount over the emulated network. The measured time is the job's;
+ * the mount command is reported as set-up, and the CPU the mount and the server spent during
+ * the job beside it, so a run shows where the time went.
  */
 final class StackshareScenario implements Scenario {
-    private final boolean cold;
+    /** What the node holds when the measured job starts. */
+    enum Start {
+        /** A fresh mount, an empty node cache and a dropped page cache, as on a node that never ran the job. */
+        COLD("stackshare-cold"),
+        /** A second job on the same mount: kernel caches warm. */
+        WARM("stackshare-warm"),
+        /**
+         * A fresh mount and a dropped page cache over a node cache an earlier job filled (and
+         * unmounted): what the network and the server cost, against {@link #COLD}, is the
+         * difference between the two.
+         */
+        NODE_CACHE("stackshare-node-cache");
 
-    StackshareScenario(boolean cold) {
-        this.cold = cold;
+        final String scenario;
+
+        Start(String scenario) {
+            this.scenario = scenario;
+        }
+    }
+
+    private final Start start;
+
+    StackshareScenario(Start start) {
+        this.start = start;
     }
 
     @Override
     public String name() {
-        return cold ? "stackshare-cold" : "stackshare-warm";
+        return start.scenario;
     }
 
     @Override
@@ -35,26 +55,37 @@ final class StackshareScenario implements Scenario {
         Path mnt = ctx.work.resolve("mnt/stackshare");
         Files.createDirectories(mnt);
         Path cache = ctx.freshDir("node-cache-");
-        Host.dropPageCache();
-        DelayRelay.Stats net0 = relay.stats();
-        Api.ServerStats srv0 = host.stats();
         // A trace another scenario published must not help this one: it measures the mount without.
-        StackshareMount.Mounted mount = StackshareMount.mount(ctx, host, relay, cache, mnt, List.of("--no-trace-prefetch"));
+        List<String> noTrace = List.of("--no-trace-prefetch");
+        if (start == Start.NODE_CACHE) {
+            StackshareMount.mount(ctx, host, relay, cache, mnt, noTrace);
+            try {
+                ctx.job(BenchContext.inMount(mnt, ctx.config.stack()), BenchContext.inMount(mnt, ctx.config.worktree()));
+            } finally {
+                StackshareMount.unmount(ctx, mnt, cache, false);
+            }
+        }
+        Host.dropPageCache();
+        StackshareMount.Mounted mount = StackshareMount.mount(ctx, host, relay, cache, mnt, noTrace);
         try {
             Path stack = BenchContext.inMount(mnt, ctx.config.stack());
             Path wt = BenchContext.inMount(mnt, ctx.config.worktree());
-            if (!cold) {
+            if (start == Start.WARM) {
                 ctx.job(stack, wt);
-                net0 = relay.stats();
-                srv0 = host.stats();
             }
+            DelayRelay.Stats net0 = relay.stats();
+            Api.ServerStats srv0 = host.stats();
+            double clientCpu0 = Host.cpuSeconds(mount.pid());
+            double serverCpu0 = Host.cpuSeconds(host.pid());
             Proc.Result job = ctx.job(stack, wt);
+            double clientCpu = Host.cpuSeconds(mount.pid()) - clientCpu0;
+            double serverCpu = Host.cpuSeconds(host.pid()) - serverCpu0;
             DelayRelay.Stats net1 = relay.stats();
             Api.ServerStats srv1 = host.stats();
-            return new Measurement(name(), rttMillis, repetition, job.seconds(), cold ? mount.seconds() : 0,
+            return new Measurement(name(), rttMillis, repetition, job.seconds(), start == Start.WARM ? 0 : mount.seconds(),
                     net1.bytesSince(net0),
                     srv1.requests() - srv0.requests() - 1, srv1.objectsServed() - srv0.objectsServed(),
-                    Host.peakRssKb(mount.pid()));
+                    Host.peakRssKb(mount.pid()), clientCpu, serverCpu);
         } finally {
             StackshareMount.unmount(ctx, mnt, cache);
         }

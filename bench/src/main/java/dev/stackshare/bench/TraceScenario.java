@@ -49,13 +49,17 @@ final class TraceScenario implements Scenario {
         Api.ServerStats srv0 = host.stats();
         StackshareMount.Mounted mount = StackshareMount.mount(ctx, host, relay, cache, mnt, List.of());
         try {
+            double clientCpu0 = Host.cpuSeconds(mount.pid());
+            double serverCpu0 = Host.cpuSeconds(host.pid());
             Proc.Result job = ctx.job(BenchContext.inMount(mnt, ctx.config.stack()), BenchContext.inMount(mnt, ctx.config.worktree()));
+            double clientCpu = Host.cpuSeconds(mount.pid()) - clientCpu0;
+            double serverCpu = Host.cpuSeconds(host.pid()) - serverCpu0;
             DelayRelay.Stats net1 = relay.stats();
             Api.ServerStats srv1 = host.stats();
             return new Measurement(name(), rttMillis, repetition, job.seconds(), mount.seconds(),
                     net1.bytesSince(net0),
                     srv1.requests() - srv0.requests() - 1, srv1.objectsServed() - srv0.objectsServed(),
-                    Host.peakRssKb(mount.pid()));
+                    Host.peakRssKb(mount.pid()), clientCpu, serverCpu);
         } finally {
             StackshareMount.unmount(ctx, mnt, cache);
         }

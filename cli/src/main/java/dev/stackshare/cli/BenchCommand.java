@@ -62,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
     int reps;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-            description = "Scenarios to run (default: all): local-cold, local-warm, stackshare-cold, stackshare-warm, stackshare-trace, "
+            description = "Scenarios to run (default: all): local-cold, local-warm, stackshare-cold, stackshare-warm, "
+                    + "stackshare-node-cache (a fresh mount over a node cache an earlier job filled), stackshare-trace, "
                     + "sshfs-cold, sshfs-warm, copy-tar-zstd, copy-rsync, publish-after-edit.")
     List<String> scenarios = new ArrayList<>(BenchSuite.ALL_SCENARIOS);
 
