@@ -11,7 +11,18 @@ package dev.stackshare.client;
  * @param fetchRetries   fetches that failed (server away, broken or wrong answer) and were tried again
  * @param fetchesGivenUp fetches given up on at the fetch deadline: reads that failed with EIO
  * @param overloadRetries requests refused with 503 and sent again after the wait the server asked
+ * @param fuseOperations the kernel's requests the mount answered, by FUSE operation (getattr, open,
+ *                       read, ...): what the kernel's caches did not answer themselves
  */
 public record ClientStats(long objectsFetched, long bytesFetched, long diskCacheHits, long memoryCacheHits,
-                          long requests, long fetchRetries, long fetchesGivenUp, long overloadRetries) {
+                          long requests, long fetchRetries, long fetchesGivenUp, long overloadRetries,
+                          java.util.Map<String, Long> fuseOperations) {
+    public ClientStats {
+        fuseOperations = fuseOperations == null ? java.util.Map.of() : java.util.Map.copyOf(fuseOperations);
+    }
+
+    /** How many requests of the kernel the mount answered, of every kind. */
+    public long fuseOperationsTotal() {
+        return fuseOperations.values().stream().mapToLong(Long::longValue).sum();
+    }
 }

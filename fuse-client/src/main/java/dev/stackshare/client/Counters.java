@@ -13,6 +13,18 @@ final class Counters {
     private final LongAdder overloadRetries = new LongAdder();
     private final LongAdder fetchRetries = new LongAdder();
     private final LongAdder fetchesGivenUp = new LongAdder();
+    private final LongAdder[] fuseOperations = new LongAdder[FuseOperation.values().length];
+
+    Counters() {
+        for (int i = 0; i < fuseOperations.length; i++) {
+            fuseOperations[i] = new LongAdder();
+        }
+    }
+
+    /** One request of the kernel answered by the mount's Java code. */
+    void fuseOperation(FuseOperation op) {
+        fuseOperations[op.ordinal()].increment();
+    }
 
     /** A fetch that failed in a way a wait may mend, about to be tried again ({@link RetryingObjectSource}). */
     void fetchRetried() {
@@ -63,8 +75,17 @@ final class Counters {
         memoryCacheHits.increment();
     }
 
+    private java.util.Map<String, Long> fuseOperations() {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (FuseOperation op : FuseOperation.values()) {
+            counts.put(op.label(), fuseOperations[op.ordinal()].sum());
+        }
+        return counts;
+    }
+
     ClientStats snapshot() {
         return new ClientStats(objectsFetched.sum(), bytesFetched.sum(), diskCacheHits.sum(),
-                memoryCacheHits.sum(), requests.sum(), fetchRetries.sum(), fetchesGivenUp.sum(), overloadRetries.sum());
+                memoryCacheHits.sum(), requests.sum(), fetchRetries.sum(), fetchesGivenUp.sum(), overloadRetries.sum(),
+                fuseOperations());
     }
 }

@@ -122,8 +122,8 @@ public final class MountedSnapshot implements AutoCloseable {
         }
     }
 
-    /** Files open on this mount now; for tests that check handles are released. */
-    int openFiles() {
-        return fs.openFiles();
+    /** Files whose read state the mount keeps; for tests. */
+    long filesBeingRead() {
+        return fs.filesBeingRead();
     }
 }

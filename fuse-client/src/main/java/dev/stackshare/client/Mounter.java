@@ -148,7 +148,7 @@ public final class Mounter {
             DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
                     ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers)
                     : null;
-            fs = new SnapshotFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher);
+            fs = new SnapshotFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher, counters);
         } catch (IOException | RuntimeException | LinkageError e) {
             readAhead.shutdownNow();
             if (e instanceof IOException io) {

@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jnr.ffi.Pointer;
-import jnr.ffi.Struct;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import org.slf4j.Logger;
@@ -28,40 +29,32 @@ import ru.serce.jnrfuse.struct.Timespec;
  */
 final class SnapshotFileSystem extends FuseStubFS {
     private static final Logger log = LoggerFactory.getLogger(SnapshotFileSystem.class);
-    private static final int O_ACCMODE = 03;
-    private static final int O_RDONLY = 0;
     private static final int W_OK = 2;
     private static final int BLOCK_SIZE = 4096;
     /** The largest read libfuse2 passes (FUSE-NOTES): a good I/O size hint for readers. */
     private static final int IO_SIZE = 128 * 1024;
     private static final int NAME_MAX = 255;
-    /**
-     * jnr-fuse maps the bit fields of {@code struct fuse_file_info} as padding: they sit in byte 20,
-     * bit 0 {@code direct_io}, bit 1 {@code keep_cache} (libfuse2, 64-bit).
-     */
-    private static final int FILE_INFO_BITS_OFFSET = 20;
-    private static final int KEEP_CACHE = 0x02;
+    /** Files whose read state is kept: more than a job reads at once, a few hundred KB of heap. */
+    private static final int READ_STATE_FILES = 4096;
 
     private final SnapshotTree tree;
     private final FileReader reader;
     private final Owner owner;
-    private final HandleTable handles = new HandleTable();
     /** Told of every open, to fetch the directory's small files in one batch; null for none. */
     private final DirectoryBatcher batcher;
+    private final Counters counters;
 
-    SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner) {
-        this(tree, reader, owner, null);
-    }
-
-    SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher) {
+    SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher, Counters counters) {
         this.tree = tree;
         this.reader = reader;
         this.owner = owner;
         this.batcher = batcher;
+        this.counters = counters;
     }
 
     @Override
     public int getattr(String path, FileStat stat) {
+        counters.fuseOperation(FuseOperation.GETATTR);
         try {
             fill(stat, tree.lookup(path));
             return 0;
@@ -72,6 +65,7 @@ final class SnapshotFileSystem extends FuseStubFS {
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
+        counters.fuseOperation(FuseOperation.READDIR);
         try {
             if (!(tree.lookup(path) instanceof Entry.Dir dir)) {
                 throw new NotDirectoryException(path);
@@ -90,41 +84,23 @@ final class SnapshotFileSystem extends FuseStubFS {
         }
     }
 
-    @Override
-    public int open(String path, FuseFileInfo fi) {
-        if ((fi.flags.get() & O_ACCMODE) != O_RDONLY) {
-            return -ErrorCodes.EROFS();
-        }
-        try {
-            Entry entry = tree.lookup(path);
-            if (entry instanceof Entry.Dir) {
-                return -ErrorCodes.EISDIR();
-            }
-            if (!(entry instanceof Entry.File file)) {
-                return -ErrorCodes.ELOOP();
-            }
-            fi.fh.set(handles.add(new OpenFile(path, file, tree.chunks(file))));
-            if (batcher != null) {
-                batcher.opened(path, file);
-            }
-            // Snapshots never change, so the kernel may keep this file's pages across opens.
-            Pointer info = Struct.getMemory(fi);
-            info.putByte(FILE_INFO_BITS_OFFSET, (byte) (info.getByte(FILE_INFO_BITS_OFFSET) | KEEP_CACHE));
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return errno("open", path, e);
-        }
-    }
+    /**
+     * The files being read, by path: where each read stopped and what was read ahead. There is no
+     * {@code open} or {@code release} here on purpose: each would be one more trip from the job into
+     * this process for every file it opens (two thirds of a Python job's trips besides its reads),
+     * and libfuse answers both itself when the filesystem does not implement them; the
+     * {@code kernel_cache} mount option keeps the kernel's pages across opens, as an open setting
+     * {@code keep_cache} would. Bounded: an evicted file only loses its read-ahead state.
+     */
+    private final Cache<String, OpenFile> reading = Caffeine.newBuilder().maximumSize(READ_STATE_FILES).build();
 
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        counters.fuseOperation(FuseOperation.READ);
         try {
-            OpenFile file = handles.get(fi.fh.get());
+            OpenFile file = reading.getIfPresent(path);
             if (file == null) {
-                if (!(tree.lookup(path) instanceof Entry.File entry)) {
-                    return -ErrorCodes.EISDIR();
-                }
-                file = new OpenFile(path, entry, tree.chunks(entry));
+                file = firstRead(path);
             }
             int length = (int) Math.min(size, Integer.MAX_VALUE);
             return reader.read(file, offset, length, (at, src, from, n) -> buf.put(at, src, from, n));
@@ -133,14 +109,25 @@ final class SnapshotFileSystem extends FuseStubFS {
         }
     }
 
-    @Override
-    public int release(String path, FuseFileInfo fi) {
-        handles.remove(fi.fh.get());
-        return 0;
+    /** A file's first read on this mount (or since its state was evicted): the cue for the directory's batch. */
+    private OpenFile firstRead(String path) throws IOException {
+        if (!(tree.lookup(path) instanceof Entry.File entry)) {
+            throw new IOException(path + " is not a regular file");
+        }
+        OpenFile file = new OpenFile(path, entry, tree.chunks(entry));
+        OpenFile raced = reading.asMap().putIfAbsent(path, file);
+        if (raced != null) {
+            return raced;
+        }
+        if (batcher != null) {
+            batcher.opened(path, entry);
+        }
+        return file;
     }
 
     @Override
     public int readlink(String path, Pointer buf, @size_t long size) {
+        counters.fuseOperation(FuseOperation.READLINK);
         try {
             if (!(tree.lookup(path) instanceof Entry.Symlink link)) {
                 return -ErrorCodes.EINVAL();
@@ -160,6 +147,7 @@ final class SnapshotFileSystem extends FuseStubFS {
 
     @Override
     public int statfs(String path, Statvfs stat) {
+        counters.fuseOperation(FuseOperation.STATFS);
         stat.f_bsize.set(BLOCK_SIZE);
         stat.f_frsize.set(BLOCK_SIZE);
         stat.f_blocks.set((tree.totalBytes() + BLOCK_SIZE - 1) / BLOCK_SIZE);
@@ -175,6 +163,7 @@ final class SnapshotFileSystem extends FuseStubFS {
 
     @Override
     public int access(String path, int mask) {
+        counters.fuseOperation(FuseOperation.ACCESS);
         try {
             tree.lookup(path);
             return (mask & W_OK) != 0 ? -ErrorCodes.EROFS() : 0;
@@ -275,9 +264,10 @@ final class SnapshotFileSystem extends FuseStubFS {
         return "stackshare";
     }
 
-    /** Open handles, for tests. */
-    int openFiles() {
-        return handles.size();
+    /** Files whose read state this mount keeps, for tests. */
+    long filesBeingRead() {
+        reading.cleanUp();
+        return reading.estimatedSize();
     }
 
     /**

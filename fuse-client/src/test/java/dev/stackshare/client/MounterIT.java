@@ -92,6 +92,12 @@ class MounterIT {
         assertEquals(2, stats.requests());
         // 5 reachable metadata objects (directories and a chunk list) and 5 chunks, all from disk.
         assertEquals(10, stats.diskCacheHits(), stats.toString());
+        // Two files read (libfuse answers their open and release without us).
+        assertTrue(stats.fuseOperations().get("read") >= 2, stats.toString());
+        assertFalse(stats.fuseOperations().containsKey("open"), stats.toString());
+        assertTrue(stats.fuseOperations().get("getattr") >= 1, stats.toString());
+        assertEquals(0, stats.fuseOperations().get("readlink"), stats.toString());
+        assertTrue(stats.fuseOperationsTotal() >= 5, stats.toString());
     }
 
     @Test
