@@ -138,7 +138,7 @@ public final class ServerClient {
         if (pin != null) {
             builder.sslContext(pin.sslContext()); // else https trusts the JVM's CAs and checks the host name
         }
-        this.http = builder.build();
+        this.http = HttpClients.build(builder);
     }
 
     /** The origin (the last URL given). */
