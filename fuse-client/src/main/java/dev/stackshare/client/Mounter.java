@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +35,13 @@ public final class Mounter {
     /** Per request; the tree of a large snapshot streams after its headers, so this is not a transfer bound. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Snapshots never change, so the kernel may cache entries, attributes, misses and pages for long. */
+    /** {@code fuse_main}'s arguments: program name, foreground, mountpoint, then the options. */
+    static String[] fuseArgs(Path mountpoint, String snapshotId) {
+        List<String> args = new ArrayList<>(List.of("stackshare", "-f", mountpoint.toString()));
+        args.addAll(List.of(fuseOptions(snapshotId)));
+        return args.toArray(String[]::new);
+    }
+
     static String[] fuseOptions(String snapshotId) {
         // The snapshot id in the source names the mount in /proc/mounts, so `exec` can reuse it.
         return new String[] {"-o", "ro,default_permissions,fsname=" + Mounts.source(snapshotId)
@@ -161,7 +169,7 @@ public final class Mounter {
         // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount waits a fixed 2 s.
         Thread loop = new Thread(() -> {
             try {
-                fs.mount(mountpoint, true, false, fuseOptions(tree.snapshot().id()));
+                FuseSessionLoop.run(fs, fuseArgs(mountpoint, tree.snapshot().id()));
             } catch (RuntimeException e) {
                 failure.set(e);
             } finally {
@@ -277,8 +285,11 @@ public final class Mounter {
             }
             if (System.nanoTime() > deadline) {
                 // libfuse may still be coming up: make sure nothing is left mounted behind the error.
-                fs.umount();
-                fs.markUnmounted();
+                try {
+                    Mounts.unmount(mountpoint);
+                } catch (IOException e) {
+                    log.debug("nothing to unmount at {}: {}", mountpoint, e.getMessage());
+                }
                 throw new ClientException(ClientException.MOUNT_FAILED, "the FUSE mount on " + mountpoint
                         + " did not appear within " + MOUNT_WAIT_MILLIS + " ms");
             }

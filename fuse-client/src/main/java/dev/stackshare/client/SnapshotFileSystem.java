@@ -9,6 +9,7 @@ import java.nio.file.NotDirectoryException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jnr.ffi.Pointer;
+import jnr.ffi.Struct;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import org.slf4j.Logger;
@@ -262,6 +263,15 @@ final class SnapshotFileSystem extends FuseStubFS {
     @Override
     protected String getFSName() {
         return "stackshare";
+    }
+
+    /** libfuse's table of this filesystem's operations, for {@link FuseSessionLoop}. */
+    Pointer operations() {
+        return Struct.getMemory(fuseOperations);
+    }
+
+    long operationsSize() {
+        return Struct.size(fuseOperations);
     }
 
     /** Files whose read state this mount keeps, for tests. */
