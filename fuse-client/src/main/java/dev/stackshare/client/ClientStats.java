@@ -11,8 +11,8 @@ package dev.stackshare.client;
  * @param fetchRetries   fetches that failed (server away, broken or wrong answer) and were tried again
  * @param fetchesGivenUp fetches given up on at the fetch deadline: reads that failed with EIO
  * @param overloadRetries requests refused with 503 and sent again after the wait the server asked
- * @param fuseOperations the kernel's requests the mount answered, by FUSE operation (getattr, open,
- *                       read, ...): what the kernel's caches did not answer themselves
+ * @param fuseOperations the kernel's requests the mount answered, by FUSE operation (getattr, read,
+ *                       readdir, ...): what the kernel's caches did not answer themselves
  */
 public record ClientStats(long objectsFetched, long bytesFetched, long diskCacheHits, long memoryCacheHits,
                           long requests, long fetchRetries, long fetchesGivenUp, long overloadRetries,

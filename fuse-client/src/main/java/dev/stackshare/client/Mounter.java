@@ -35,6 +35,12 @@ public final class Mounter {
     /** Per request; the tree of a large snapshot streams after its headers, so this is not a transfer bound. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Snapshots never change, so the kernel may cache entries, attributes, misses and pages for long. */
+    static String[] fuseOptions(String snapshotId) {
+        // The snapshot id in the source names the mount in /proc/mounts, so `exec` can reuse it.
+        return new String[] {"-o", "ro,default_permissions,fsname=" + Mounts.source(snapshotId)
+                + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
+    }
+
     /** {@code fuse_main}'s arguments: program name, foreground, mountpoint, then the options. */
     static String[] fuseArgs(Path mountpoint, String snapshotId) {
         List<String> args = new ArrayList<>(List.of("stackshare", "-f", mountpoint.toString()));
@@ -42,11 +48,6 @@ public final class Mounter {
         return args.toArray(String[]::new);
     }
 
-    static String[] fuseOptions(String snapshotId) {
-        // The snapshot id in the source names the mount in /proc/mounts, so `exec` can reuse it.
-        return new String[] {"-o", "ro,default_permissions,fsname=" + Mounts.source(snapshotId)
-                + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
-    }
     private static final long MOUNT_WAIT_MILLIS = 10_000;
     /** How often a mount rewrites its report for `stackshare status`. */
     private static final long REPORT_SECONDS = 5;
@@ -166,11 +167,11 @@ public final class Mounter {
                     + "; install libfuse2 (Debian: apt-get install libfuse2)", e);
         }
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        // Blocking mount on a thread of our own: jnr-fuse's non-blocking mount waits a fixed 2 s.
+        // libfuse's loop blocks until the unmount: on a thread of our own, watched below until the mount appears.
         Thread loop = new Thread(() -> {
             try {
                 FuseSessionLoop.run(fs, fuseArgs(mountpoint, tree.snapshot().id()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 failure.set(e);
             } finally {
                 readAhead.shutdown();
