@@ -1,7 +1,11 @@
 package dev.stackshare.client;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -29,6 +33,8 @@ final class FuseSessionLoop {
      */
     static final int THREADS = 16;
     private static final int EINTR = 4;
+    /** How long the other workers get to notice that the session has ended. */
+    private static final long STOP_WAIT_MILLIS = 5_000;
 
     /** The libfuse 2.9 calls {@code fuse_main} is made of. */
     public interface LibFuseSession {
@@ -74,21 +80,51 @@ final class FuseSessionLoop {
             Pointer channel = fuse.fuse_session_next_chan(session, null);
             long bufferSize = fuse.fuse_chan_bufsize(channel);
             List<Thread> workers = new ArrayList<>();
+            CountDownLatch oneEnded = new CountDownLatch(1);
             for (int i = 1; i <= THREADS; i++) {
-                Thread worker = new Thread(() -> serve(fuse, session, channel, bufferSize),
-                        Thread.currentThread().getName() + " #" + i);
+                Thread worker = new Thread(() -> {
+                    try {
+                        serve(fuse, session, channel, bufferSize);
+                    } finally {
+                        oneEnded.countDown();
+                    }
+                }, Thread.currentThread().getName() + " #" + i);
                 worker.setDaemon(true);
                 worker.start();
                 workers.add(worker);
             }
-            for (Thread worker : workers) {
-                worker.join();
+            oneEnded.await();
+            // An unmount fails every worker's read at once; an error stops only the worker that met
+            // it, and the others stay blocked in read(2) until the filesystem goes: detach it then.
+            if (!joined(workers, STOP_WAIT_MILLIS)) {
+                log.warn("libfuse's request loop stopped on an error; detaching {}", args[2]);
+                try {
+                    Mounts.detach(Path.of(args[2]));
+                } catch (IOException e) {
+                    log.warn("cannot detach {}: {}", args[2], e.getMessage());
+                }
+                joined(workers, STOP_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             fuse.fuse_teardown(handle, mountpoint.getValue());
         }
+    }
+
+    /** Whether every worker ended within {@code millis}. */
+    private static boolean joined(List<Thread> workers, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Thread worker : workers) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left > 0) {
+                worker.join(left);
+            }
+            if (worker.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One worker: receive a request, have libfuse call the filesystem for it, until the session ends. */
