@@ -28,8 +28,9 @@ final class FuseSessionLoop {
     private static final Logger log = LoggerFactory.getLogger(FuseSessionLoop.class);
     /**
      * Requests handled at once. A read waiting for the network holds its thread, so there are
-     * enough that look-ups and cached reads never queue behind fetches (libfuse's own loop grows
-     * as needed and keeps up to 10 idle).
+     * enough that look-ups and cached reads seldom queue behind fetches (a job reads one file at a
+     * time, the kernel's read-ahead a few more; libfuse's own loop grows as needed and keeps up to
+     * 10 idle).
      */
     static final int THREADS = 16;
     private static final int EINTR = 4;
