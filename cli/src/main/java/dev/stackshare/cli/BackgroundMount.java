@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class BackgroundMount {
     private static final long READY_TIMEOUT_SECONDS = 120;
+    /** Its own session, so the terminal closing does not take the mount down. */
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Path SH = Path.of("/bin/sh");
+    /** Where the forked shell sends the filesystem's output: its log. */
+    private static final String LOG_ENV = "STACKSHARE_MOUNT_LOG";
     /**
      * The filesystem process's heap is bounded: a 1,000,000-file snapshot's metadata keeps about
      * 120 MB (MillionFileHeapIT), the memory cache 64 MB by default. C2 compiles only really hot
@@ -45,18 +49,34 @@ final class BackgroundMount {
         Path readyFile = Files.createTempFile(logs, "ready-", ".status");
         Files.delete(readyFile);
 
-        ProcessBuilder builder = new ProcessBuilder(command(options, memoryCacheMb, cacheSize, fetchDeadline, readyFile))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        List<String> jvm = command(options, memoryCacheMb, cacheSize, fetchDeadline, readyFile);
+        boolean fork = Files.isExecutable(SETSID) && Files.isExecutable(SH);
+        ProcessBuilder builder;
+        if (fork) {
+            // The process we start, a shell in a session of its own, reads the token, starts the
+            // filesystem's JVM in the background with the token on its standard input, prints its
+            // pid and exits. Were the JVM our child, a JDK thread would wait on it in native code for
+            // as long as it runs, and this JVM's exit would wait 0.3 s for that thread (HotSpot's
+            // exit waits for threads in native code): measured.
+            List<String> cmd = new ArrayList<>(List.of(SETSID.toString(), SH.toString(), "-c",
+                    "IFS= read -r token; printf '%s\\n' \"$token\" | \"$@\" > \"$" + LOG_ENV + "\" 2>&1 & echo $!",
+                    "stackshare-mount"));
+            cmd.addAll(jvm);
+            builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+            builder.environment().put(LOG_ENV, log.toString());
+        } else {
+            builder = new ProcessBuilder(jvm).redirectErrorStream(true).redirectOutput(log.toFile());
+        }
+        builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.environment().remove(Tokens.ENV);
-        Process child = builder.start();
-        try (OutputStream stdin = child.getOutputStream()) {
+        Process started = builder.start();
+        try (OutputStream stdin = started.getOutputStream()) {
             stdin.write((options.token() + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
-            child.destroy();
+            started.destroy();
             throw new UserError("cannot hand the token to the mount process: " + e.getMessage() + "; see " + log);
         }
+        FilesystemProcess child = fork ? FilesystemProcess.forked(started, log) : FilesystemProcess.direct(started);
         try {
             return awaitReady(child, readyFile, log);
         } finally {
@@ -64,7 +84,7 @@ final class BackgroundMount {
         }
     }
 
-    private static Result awaitReady(Process child, Path readyFile, Path log) throws IOException, InterruptedException {
+    private static Result awaitReady(FilesystemProcess child, Path readyFile, Path log) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
         while (System.nanoTime() < deadline) {
             ReadyFile.Status status = ReadyFile.read(readyFile);
@@ -72,15 +92,15 @@ final class BackgroundMount {
                 return new Result(status.detail(), child.pid(), log);
             }
             if (status != null) {
-                child.waitFor(5, TimeUnit.SECONDS);
+                child.awaitExit(5, TimeUnit.SECONDS);
                 throw new UserError(status.detail());
             }
-            if (child.waitFor(20, TimeUnit.MILLISECONDS)) {
+            if (child.awaitExit(20, TimeUnit.MILLISECONDS)) {
                 ReadyFile.Status last = ReadyFile.read(readyFile);
                 if (last != null && !last.ready()) {
                     throw new UserError(last.detail());
                 }
-                throw new UserError("the mount process exited with code " + child.exitValue() + " before the mount was ready; see " + log);
+                throw new UserError("the mount process " + child.exitDescription() + " before the mount was ready; see " + log);
             }
         }
         child.destroy();
@@ -90,9 +110,6 @@ final class BackgroundMount {
     private static List<String> command(MountOptions options, long memoryCacheMb, String cacheSize, String fetchDeadline,
                                         Path readyFile) {
         List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            cmd.add(SETSID.toString()); // own session: the terminal closing does not take the mount down
-        }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(CHILD_JVM_FLAGS);
         // The launcher's flags (and the user's STACKSHARE_JAVA_OPTS) come after ours, so they win.
