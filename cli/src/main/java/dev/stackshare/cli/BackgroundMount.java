@@ -57,7 +57,8 @@ final class BackgroundMount {
             // filesystem's JVM in the background with the token on its standard input, prints its
             // pid and exits. Were the JVM our child, a JDK thread would wait on it in native code for
             // as long as it runs, and this JVM's exit would wait 0.3 s for that thread (HotSpot's
-            // exit waits for threads in native code): measured.
+            // exit waits for threads in native code): measured. printf is the shell's builtin, so the
+            // token is never a process's argument.
             List<String> cmd = new ArrayList<>(List.of(SETSID.toString(), SH.toString(), "-c",
                     "IFS= read -r token; printf '%s\\n' \"$token\" | \"$@\" > \"$" + LOG_ENV + "\" 2>&1 & echo $!",
                     "stackshare-mount"));
