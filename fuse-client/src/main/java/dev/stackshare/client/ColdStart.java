@@ -149,11 +149,11 @@ public final class ColdStart {
                     throw new ClientException(ClientException.BAD_NAME, path + " is not a file in snapshot "
                             + snapshot.id() + "; the working set names files only");
                 }
-                batcher.opened(path, file);
+                batcher.firstRead(path, file);
                 List<Digest> fileChunks = tree.chunks(file);
                 long upTo = Math.min(file.size(), read.bytes());
                 int used = upTo == 0 ? 1 : (int) ((upTo - 1) / snapshot.chunkSize()) + 1;
-                wrong += readAndCheck(reader, new OpenFile(path, file, fileChunks), snapshot.chunkSize(), used);
+                wrong += readAndCheck(reader, new ReadState(path, file, fileChunks), snapshot.chunkSize(), used);
                 files++;
                 chunks += used;
                 bytes += Math.min(file.size(), (long) used * snapshot.chunkSize());
@@ -178,7 +178,7 @@ public final class ColdStart {
      *
      * @return how many chunks did not hash to their digest
      */
-    private static long readAndCheck(FileReader reader, OpenFile file, int chunkSize, int chunks) throws IOException {
+    private static long readAndCheck(FileReader reader, ReadState file, int chunkSize, int chunks) throws IOException {
         byte[] chunk = new byte[(int) Math.min(chunkSize, file.size())];
         long wrong = 0;
         for (int i = 0; i < chunks; i++) {

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a job's one-file-after-another opens into one request per directory: the first time a
- * file of a directory is opened, the small files of that directory that no cache holds are
- * fetched in one batch, the opened file first. The batch streams, so the opened file's reader
+ * Turns a job's one-file-after-another reads into one request per directory: the first time a
+ * file of a directory is read, the small files of that directory that no cache holds are
+ * fetched in one batch, that file first. The batch streams, so that file's reader
  * waits for its own object only; the siblings arrive while it works on it.
  *
  * <p>When the node lacks most of the directory's small files, the batch is offered to the HTTP
@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p>A Python import opens the files of a package one after another, each a round trip when
  * fetched alone; most of a package's modules are imported together, so a directory is the unit
  * that wastes least. Small means one chunk: big files are read chunk by chunk, with read-ahead,
- * except shared libraries, which are fetched whole on their first open (see {@link #isSharedLibrary}).
+ * except shared libraries, which are fetched whole on their first read (see {@link #isSharedLibrary}).
  */
 final class DirectoryBatcher {
     private static final Logger log = LoggerFactory.getLogger(DirectoryBatcher.class);
     /** Raw bytes one directory batch fetches at most, so a directory of many big modules costs a bounded transfer. */
     static final long DEFAULT_MAX_BATCH_BYTES = SmallFiles.MAX_BYTES;
-    /** A shared library of up to this size is fetched whole on its first open (see {@link #isSharedLibrary}). */
+    /** A shared library of up to this size is fetched whole on its first read (see {@link #isSharedLibrary}). */
     static final long MAX_LIBRARY_BATCH_BYTES = 32L * 1024 * 1024;
     private static final Pattern SHARED_LIBRARY = Pattern.compile(".*\\.so(\\.[0-9]+)*");
 
@@ -60,8 +60,8 @@ final class DirectoryBatcher {
     private final Set<Digest> batched = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param onDisk   whether the node's disk cache holds an object: those are left to be read when opened
-     * @param fetchers where batches run; opens never wait for them
+     * @param onDisk   whether the node's disk cache holds an object: those are left to their reads
+     * @param fetchers where batches run; reads wait only for their own objects
      */
     DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
                      long maxBatchBytes) {
@@ -83,12 +83,12 @@ final class DirectoryBatcher {
     }
 
     /**
-     * Called on every open of a file; the first open in a directory that misses every cache
-     * starts the directory's batch. An open that hits (a warm node, a trace prefetch under way)
-     * starts none: what the caches do not hold there was not needed before either. The first open
+     * Called on a file's first read on the mount; the first in a directory that misses every
+     * cache starts the directory's batch. One that hits (a warm node, a trace prefetch under way)
+     * starts none: what the caches do not hold there was not needed before either. The first read
      * of a shared library none of whose chunks the caches hold fetches them all, in one batch.
      */
-    void opened(String path, Entry.File file) {
+    void firstRead(String path, Entry.File file) {
         int chunkSize = tree.snapshot().chunkSize();
         if (Chunking.isChunked(file.size(), chunkSize)) {
             // Big files are read chunk by chunk with read-ahead; shared libraries are the exception.
@@ -109,7 +109,7 @@ final class DirectoryBatcher {
         try {
             dir = slash == 0 ? tree.root() : (tree.lookup(path.substring(0, slash)) instanceof Entry.Dir d ? d : null);
         } catch (IOException e) {
-            return; // the open itself has found the file, so this does not happen; the read fetches it alone
+            return; // the read itself has found the file, so this does not happen; the read fetches it alone
         }
         if (dir == null || !batched.add(dir.tree())) {
             return;

@@ -43,7 +43,7 @@ final class FileReader {
     }
 
     /** Reads up to {@code length} bytes at {@code offset}: all of them unless the file ends first. */
-    int read(OpenFile file, long offset, int length, Sink sink) throws IOException {
+    int read(ReadState file, long offset, int length, Sink sink) throws IOException {
         long size = file.size();
         if (offset < 0 || length <= 0 || offset >= size) {
             return 0;
@@ -70,7 +70,7 @@ final class FileReader {
         return written;
     }
 
-    private byte[] chunk(OpenFile file, int index) throws IOException {
+    private byte[] chunk(ReadState file, int index) throws IOException {
         Digest digest = file.chunks().get(index);
         byte[] chunk;
         try {
@@ -89,7 +89,7 @@ final class FileReader {
         return chunk;
     }
 
-    private void prefetch(OpenFile file, int index) {
+    private void prefetch(ReadState file, int index) {
         Digest digest = file.chunks().get(index);
         try {
             readAhead.execute(() -> {

@@ -63,18 +63,23 @@ final class FuseSessionLoop {
     }
 
     /**
-     * Mounts and serves requests until the filesystem is unmounted; then unmounts what is left and
-     * returns. {@code args} are {@code fuse_main}'s: program name, {@code -f}, mountpoint, options.
+     * Mounts {@code fs} on {@code mountpoint} and serves requests until it is unmounted; then
+     * unmounts what is left and returns.
      *
+     * @param options libfuse's, such as {@code -o ro,...}
      * @throws IllegalStateException when libfuse cannot mount (its own message is on stderr)
      */
-    static void run(SnapshotFileSystem fs, String[] args) {
+    static void run(SnapshotFileSystem fs, Path mountpoint, String... options) {
+        // fuse_main's arguments: program name, foreground, mountpoint, options.
+        List<String> argv = new ArrayList<>(List.of("stackshare", "-f", mountpoint.toString()));
+        argv.addAll(List.of(options));
+        String[] args = argv.toArray(String[]::new);
         LibFuseSession fuse = LibraryLoader.create(LibFuseSession.class).failImmediately().load("fuse");
-        PointerByReference mountpoint = new PointerByReference();
-        Pointer handle = fuse.fuse_setup(args.length, args, fs.operations(), fs.operationsSize(), mountpoint,
+        PointerByReference mounted = new PointerByReference();
+        Pointer handle = fuse.fuse_setup(args.length, args, fs.operations(), fs.operationsSize(), mounted,
                 new IntByReference(), null);
         if (handle == null) {
-            throw new IllegalStateException("libfuse could not mount " + args[2]);
+            throw new IllegalStateException("libfuse could not mount " + mountpoint);
         }
         try {
             Pointer session = fuse.fuse_get_session(handle);
@@ -98,18 +103,18 @@ final class FuseSessionLoop {
             // An unmount fails every worker's read at once; an error stops only the worker that met
             // it, and the others stay blocked in read(2) until the filesystem goes: detach it then.
             if (!joined(workers, STOP_WAIT_MILLIS)) {
-                log.warn("libfuse's request loop stopped on an error; detaching {}", args[2]);
+                log.warn("libfuse's request loop stopped on an error; detaching {}", mountpoint);
                 try {
-                    Mounts.detach(Path.of(args[2]));
+                    Mounts.detach(mountpoint);
                 } catch (IOException e) {
-                    log.warn("cannot detach {}: {}", args[2], e.getMessage());
+                    log.warn("cannot detach {}: {}", mountpoint, e.getMessage());
                 }
                 joined(workers, STOP_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            fuse.fuse_teardown(handle, mountpoint.getValue());
+            fuse.fuse_teardown(handle, mounted.getValue());
         }
     }
 

@@ -101,7 +101,6 @@ public final class MountedSnapshot implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            fs.markUnmounted();
             readAhead.shutdownNow();
             flush.run();
             try {

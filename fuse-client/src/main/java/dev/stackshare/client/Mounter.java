@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -39,13 +38,6 @@ public final class Mounter {
         // The snapshot id in the source names the mount in /proc/mounts, so `exec` can reuse it.
         return new String[] {"-o", "ro,default_permissions,fsname=" + Mounts.source(snapshotId)
                 + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
-    }
-
-    /** {@code fuse_main}'s arguments: program name, foreground, mountpoint, then the options. */
-    static String[] fuseArgs(Path mountpoint, String snapshotId) {
-        List<String> args = new ArrayList<>(List.of("stackshare", "-f", mountpoint.toString()));
-        args.addAll(List.of(fuseOptions(snapshotId)));
-        return args.toArray(String[]::new);
     }
 
     private static final long MOUNT_WAIT_MILLIS = 10_000;
@@ -170,7 +162,7 @@ public final class Mounter {
         // libfuse's loop blocks until the unmount: on a thread of our own, watched below until the mount appears.
         Thread loop = new Thread(() -> {
             try {
-                FuseSessionLoop.run(fs, fuseArgs(mountpoint, tree.snapshot().id()));
+                FuseSessionLoop.run(fs, mountpoint, fuseOptions(tree.snapshot().id()));
             } catch (RuntimeException | LinkageError e) {
                 failure.set(e);
             } finally {

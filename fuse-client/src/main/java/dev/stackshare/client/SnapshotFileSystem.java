@@ -93,13 +93,13 @@ final class SnapshotFileSystem extends FuseStubFS {
      * {@code kernel_cache} mount option keeps the kernel's pages across opens, as an open setting
      * {@code keep_cache} would. Bounded: an evicted file only loses its read-ahead state.
      */
-    private final Cache<String, OpenFile> reading = Caffeine.newBuilder().maximumSize(READ_STATE_FILES).build();
+    private final Cache<String, ReadState> reading = Caffeine.newBuilder().maximumSize(READ_STATE_FILES).build();
 
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         counters.fuseOperation(FuseOperation.READ);
         try {
-            OpenFile file = reading.getIfPresent(path);
+            ReadState file = reading.getIfPresent(path);
             if (file == null) {
                 file = firstRead(path);
                 if (file == null) {
@@ -117,17 +117,17 @@ final class SnapshotFileSystem extends FuseStubFS {
      * A file's first read on this mount (or since its state was evicted): the cue for the
      * directory's batch. Null when the path is not a regular file.
      */
-    private OpenFile firstRead(String path) throws IOException {
+    private ReadState firstRead(String path) throws IOException {
         if (!(tree.lookup(path) instanceof Entry.File entry)) {
             return null;
         }
-        OpenFile file = new OpenFile(path, entry, tree.chunks(entry));
-        OpenFile raced = reading.asMap().putIfAbsent(path, file);
+        ReadState file = new ReadState(path, entry, tree.chunks(entry));
+        ReadState raced = reading.asMap().putIfAbsent(path, file);
         if (raced != null) {
             return raced;
         }
         if (batcher != null) {
-            batcher.opened(path, entry);
+            batcher.firstRead(path, entry);
         }
         return file;
     }
@@ -284,14 +284,6 @@ final class SnapshotFileSystem extends FuseStubFS {
     long filesBeingRead() {
         reading.cleanUp();
         return reading.estimatedSize();
-    }
-
-    /**
-     * Called once the mount is gone: disarms the unmount that jnr-fuse's shutdown hook would
-     * otherwise run at exit on a path that may by then hold another mount.
-     */
-    void markUnmounted() {
-        mounted.set(false);
     }
 
     private void fill(FileStat stat, Entry entry) throws IOException {

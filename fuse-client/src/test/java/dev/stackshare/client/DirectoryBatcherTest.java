@@ -54,11 +54,11 @@ class DirectoryBatcherTest {
     @Test
     void theFirstOpenFetchesTheDirectorysSmallFilesInOneBatchOpenedFileFirst() throws IOException {
         DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
-        batcher.opened("/pkg/b.py", b);
+        batcher.firstRead("/pkg/b.py", b);
         assertEquals(List.of(List.of(b.content(), a.content(), c.content())), batches);
 
-        batcher.opened("/pkg/a.py", a);
-        batcher.opened("/pkg/c.py", c);
+        batcher.firstRead("/pkg/a.py", a);
+        batcher.firstRead("/pkg/c.py", c);
         memory.get(a.content());
         memory.get(c.content());
         assertEquals(1, batches.size(), "later opens in the directory are served by that batch");
@@ -68,37 +68,37 @@ class DirectoryBatcherTest {
     void siblingsOnDiskOrInMemoryAreLeftOut() throws IOException {
         memory.get(c.content());
         batches.clear();
-        batcher(Set.of(a.content()), 1 << 20).opened("/pkg/b.py", b);
+        batcher(Set.of(a.content()), 1 << 20).firstRead("/pkg/b.py", b);
         assertTrue(batches.isEmpty(), "only the opened file is wanted: the read fetches it alone, no batch");
     }
 
     @Test
     void anOpenThatHitsACacheStartsNoBatch() throws IOException {
-        batcher(Set.of(b.content()), 1 << 20).opened("/pkg/b.py", b);
+        batcher(Set.of(b.content()), 1 << 20).firstRead("/pkg/b.py", b);
         assertTrue(batches.isEmpty(), "on disk: a warm node");
         memory.get(a.content());
         batches.clear();
         DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
-        batcher.opened("/pkg/a.py", a);
+        batcher.firstRead("/pkg/a.py", a);
         assertTrue(batches.isEmpty(), "in memory: fetched or being fetched already");
-        batcher.opened("/pkg/b.py", b);
+        batcher.firstRead("/pkg/b.py", b);
         assertEquals(List.of(List.of(b.content(), c.content())), batches, "a later miss there still batches");
     }
 
     @Test
     void aBatchStopsAtItsByteBound() {
-        batcher(Set.of(), 350).opened("/pkg/b.py", b);
+        batcher(Set.of(), 350).firstRead("/pkg/b.py", b);
         assertEquals(List.of(List.of(b.content(), a.content())), batches);
     }
 
     @Test
     void eachDirectoryIsBatchedOnce() {
         DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
-        batcher.opened("/pkg/sub/x.py", other);
-        batcher.opened("/pkg/sub/x.py", other);
+        batcher.firstRead("/pkg/sub/x.py", other);
+        batcher.firstRead("/pkg/sub/x.py", other);
         assertTrue(batches.isEmpty(), "a directory of one small file needs no batch");
-        batcher.opened("/pkg/a.py", a);
-        batcher.opened("/pkg/b.py", b);
+        batcher.firstRead("/pkg/a.py", a);
+        batcher.firstRead("/pkg/b.py", b);
         assertEquals(1, batches.size());
     }
 
@@ -107,8 +107,8 @@ class DirectoryBatcherTest {
         List<Digest> chunks = tree.chunks(big);
         batches.clear();
         DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
-        batcher.opened("/pkg/big.so", big);
-        batcher.opened("/pkg/big.so", big);
+        batcher.firstRead("/pkg/big.so", big);
+        batcher.firstRead("/pkg/big.so", big);
         assertEquals(List.of(chunks), batches, "every chunk, in file order, once");
     }
 
@@ -117,9 +117,9 @@ class DirectoryBatcherTest {
         List<Digest> chunks = tree.chunks(big);
         batches.clear();
         DirectoryBatcher batcher = batcher(Set.of(chunks.get(2)), 1 << 20);
-        batcher.opened("/pkg/data.bin", data);
+        batcher.firstRead("/pkg/data.bin", data);
         assertTrue(batches.isEmpty(), "a big file that is not a library is read chunk by chunk, with read-ahead");
-        batcher.opened("/pkg/big.so", big);
+        batcher.firstRead("/pkg/big.so", big);
         assertTrue(batches.isEmpty(), "a chunk on disk (a trace prefetch, an earlier job): the rest was not needed then");
     }
 
@@ -141,7 +141,7 @@ class DirectoryBatcherTest {
         DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, d -> false, Runnable::run,
                 DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir.hex() + " "
                         + chunkSize + " " + members));
-        batcher.opened("/pkg/b.py", b);
+        batcher.firstRead("/pkg/b.py", b);
         Entry.Dir pkg = (Entry.Dir) tree.lookup("/pkg");
         assertEquals(List.of(pkg.tree().hex() + " " + TestSnapshot.CHUNK_SIZE + " "
                 + List.of(a.content(), b.content(), c.content())), offered, "listing order; no big or empty file");
@@ -155,7 +155,7 @@ class DirectoryBatcherTest {
         SnapshotTree five = SnapshotTree.build(objects.snapshot("0123456789abcdef", objects.dir("pkg", a, b, c, d, e)), objects);
         List<Digest> offered = new ArrayList<>();
         new DirectoryBatcher(five, memory, Set.of(a.content(), c.content(), d.content())::contains, Runnable::run,
-                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir)).opened("/pkg/b.py", b);
+                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir)).firstRead("/pkg/b.py", b);
         assertTrue(offered.isEmpty(), "2 of 5 missing: the GET form would bring 3 the node has");
         assertEquals(List.of(List.of(b.content(), e.content())), batches);
     }

@@ -28,11 +28,11 @@ class FileReaderTest {
     private final byte[] content = TestSnapshot.bytes(4 * CS + 100, 7);
     private final Entry.File big = objects.file("big", 0644, content);
 
-    private OpenFile open(Entry.File f) throws IOException {
-        return new OpenFile("/big", f, objects.chunksOf(f));
+    private ReadState open(Entry.File f) throws IOException {
+        return new ReadState("/big", f, objects.chunksOf(f));
     }
 
-    private byte[] read(OpenFile file, long offset, int length) throws IOException {
+    private byte[] read(ReadState file, long offset, int length) throws IOException {
         byte[] out = new byte[length];
         int n = reader.read(file, offset, length, (at, src, from, len) -> System.arraycopy(src, from, out, (int) at, len));
         return Arrays.copyOf(out, n);
@@ -40,7 +40,7 @@ class FileReaderTest {
 
     @Test
     void readAcrossAChunkBoundaryFetchesBothChunksOnly() throws IOException {
-        OpenFile file = open(big);
+        ReadState file = open(big);
         byte[] got = read(file, CS - 10, 30);
         assertArrayEquals(Arrays.copyOfRange(content, CS - 10, CS + 20), got);
         assertEquals(List.of(file.chunks().get(0), file.chunks().get(1)), fetched);
@@ -48,13 +48,13 @@ class FileReaderTest {
 
     @Test
     void readSpanningManyChunksIsComplete() throws IOException {
-        OpenFile file = open(big);
+        ReadState file = open(big);
         assertArrayEquals(Arrays.copyOfRange(content, 5, 5 + 3 * CS), read(file, 5, 3 * CS));
     }
 
     @Test
     void readStopsAtEndOfFile() throws IOException {
-        OpenFile file = open(big);
+        ReadState file = open(big);
         assertArrayEquals(Arrays.copyOfRange(content, content.length - 50, content.length), read(file, content.length - 50, 4096));
         assertEquals(0, read(file, content.length, 10).length);
         assertEquals(0, read(file, content.length + 100, 10).length);
@@ -63,14 +63,14 @@ class FileReaderTest {
     @Test
     void smallFileIsOneChunk() throws IOException {
         Entry.File small = objects.file("small", 0644, "hello".getBytes());
-        OpenFile file = new OpenFile("/small", small, List.of(small.content()));
+        ReadState file = new ReadState("/small", small, List.of(small.content()));
         assertArrayEquals("ell".getBytes(), read(file, 1, 3));
         assertTrue(readAheads.isEmpty());
     }
 
     @Test
     void sequentialReadingReadsTheNextChunkAheadOnce() throws IOException {
-        OpenFile file = open(big);
+        ReadState file = open(big);
         read(file, 0, 1024);
         read(file, 1024, 1024);
         assertEquals(1, readAheads.size(), "one read-ahead for chunk 1, claimed once");
@@ -80,7 +80,7 @@ class FileReaderTest {
 
     @Test
     void randomReadsDoNotReadAhead() throws IOException {
-        OpenFile file = open(big);
+        ReadState file = open(big);
         read(file, 2 * CS + 7, 100);
         read(file, 100, 100);
         assertTrue(readAheads.isEmpty());
@@ -90,13 +90,13 @@ class FileReaderTest {
     void aChunkOfTheWrongLengthIsAnError() throws IOException {
         Digest shortChunk = objects.put(new byte[10]);
         Entry.File liar = new Entry.File("liar", 0644, 100, TestSnapshot.MTIME, shortChunk);
-        OpenFile file = new OpenFile("/liar", liar, List.of(shortChunk));
+        ReadState file = new ReadState("/liar", liar, List.of(shortChunk));
         assertThrows(ProtocolException.class, () -> read(file, 0, 100));
     }
 
     @Test
     void aFailedFetchNamesTheChunkAndPath() throws IOException {
-        OpenFile file = open(big);
+        ReadState file = open(big);
         FileReader failing = new FileReader(d -> {
             throw new IOException("boom");
         }, CS, Runnable::run);

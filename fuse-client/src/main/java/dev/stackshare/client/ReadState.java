@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** One open file: what to read, and where the last read stopped, to spot sequential reading. */
-final class OpenFile {
+/** A file being read: what to read, and where the last read stopped, to spot sequential reading. */
+final class ReadState {
     private final String path;
     private final Entry.File entry;
     private final List<Digest> chunks;
@@ -16,7 +16,7 @@ final class OpenFile {
     /** Highest chunk index read ahead so far, so each chunk is read ahead at most once. */
     private final AtomicInteger readAheadMark = new AtomicInteger(-1);
 
-    OpenFile(String path, Entry.File entry, List<Digest> chunks) {
+    ReadState(String path, Entry.File entry, List<Digest> chunks) {
         this.path = path;
         this.entry = entry;
         this.chunks = List.copyOf(chunks);
