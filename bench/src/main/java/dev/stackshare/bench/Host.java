@@ -43,6 +43,17 @@ final class Host {
         }
     }
 
+    /** CPU seconds a stackshare mount and its server have used so far; subtract two to get a job's share. */
+    record CpuUse(double mount, double server) {
+        static CpuUse of(long mountPid, long serverPid) {
+            return new CpuUse(cpuSeconds(mountPid), cpuSeconds(serverPid));
+        }
+
+        CpuUse since(CpuUse before) {
+            return new CpuUse(mount - before.mount, server - before.server);
+        }
+    }
+
     /** Peak resident set of a live process in KiB (VmHWM), or 0 when it is gone. */
     static long peakRssKb(long pid) {
         try {

@@ -75,17 +75,15 @@ final class StackshareScenario implements Scenario {
             }
             DelayRelay.Stats net0 = relay.stats();
             Api.ServerStats srv0 = host.stats();
-            double clientCpu0 = Host.cpuSeconds(mount.pid());
-            double serverCpu0 = Host.cpuSeconds(host.pid());
+            Host.CpuUse cpu0 = Host.CpuUse.of(mount.pid(), host.pid());
             Proc.Result job = ctx.job(stack, wt);
-            double clientCpu = Host.cpuSeconds(mount.pid()) - clientCpu0;
-            double serverCpu = Host.cpuSeconds(host.pid()) - serverCpu0;
+            Host.CpuUse cpu = Host.CpuUse.of(mount.pid(), host.pid()).since(cpu0);
             DelayRelay.Stats net1 = relay.stats();
             Api.ServerStats srv1 = host.stats();
             return new Measurement(name(), rttMillis, repetition, job.seconds(), start == Start.WARM ? 0 : mount.seconds(),
                     net1.bytesSince(net0),
                     srv1.requests() - srv0.requests() - 1, srv1.objectsServed() - srv0.objectsServed(),
-                    Host.peakRssKb(mount.pid()), clientCpu, serverCpu);
+                    Host.peakRssKb(mount.pid()), cpu.mount(), cpu.server());
         } finally {
             StackshareMount.unmount(ctx, mnt, cache);
         }

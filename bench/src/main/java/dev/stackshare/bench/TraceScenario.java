@@ -49,17 +49,15 @@ final class TraceScenario implements Scenario {
         Api.ServerStats srv0 = host.stats();
         StackshareMount.Mounted mount = StackshareMount.mount(ctx, host, relay, cache, mnt, List.of());
         try {
-            double clientCpu0 = Host.cpuSeconds(mount.pid());
-            double serverCpu0 = Host.cpuSeconds(host.pid());
+            Host.CpuUse cpu0 = Host.CpuUse.of(mount.pid(), host.pid());
             Proc.Result job = ctx.job(BenchContext.inMount(mnt, ctx.config.stack()), BenchContext.inMount(mnt, ctx.config.worktree()));
-            double clientCpu = Host.cpuSeconds(mount.pid()) - clientCpu0;
-            double serverCpu = Host.cpuSeconds(host.pid()) - serverCpu0;
+            Host.CpuUse cpu = Host.CpuUse.of(mount.pid(), host.pid()).since(cpu0);
             DelayRelay.Stats net1 = relay.stats();
             Api.ServerStats srv1 = host.stats();
             return new Measurement(name(), rttMillis, repetition, job.seconds(), mount.seconds(),
                     net1.bytesSince(net0),
                     srv1.requests() - srv0.requests() - 1, srv1.objectsServed() - srv0.objectsServed(),
-                    Host.peakRssKb(mount.pid()), clientCpu, serverCpu);
+                    Host.peakRssKb(mount.pid()), cpu.mount(), cpu.server());
         } finally {
             StackshareMount.unmount(ctx, mnt, cache);
         }
