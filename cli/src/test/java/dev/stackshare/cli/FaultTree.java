@@ -110,15 +110,7 @@ final class FaultTree {
      * files left behind, names that are not digests, and content that does not hash to its name.
      */
     static List<String> partialOrWrong(Path cacheDir) throws IOException {
-        List<String> bad = new ArrayList<>();
-        for (Path file : cachedObjects(cacheDir)) {
-            if (!isDigestName(file)) {
-                bad.add(file + ": not a digest name (a temporary or partial file?)");
-            } else if (!sha256(Files.readAllBytes(file)).equals(file.getFileName().toString())) {
-                bad.add(file + ": content does not hash to its name");
-            }
-        }
-        return bad;
+        return badObjects(cacheDir, false);
     }
 
     /**
@@ -127,9 +119,16 @@ final class FaultTree {
      * skipped here; {@link #partialOrWrong} checks that none is left once the mount is down.
      */
     static List<String> wrongWhileWriting(Path cacheDir) throws IOException {
+        return badObjects(cacheDir, true);
+    }
+
+    private static List<String> badObjects(Path cacheDir, boolean mountIsUp) throws IOException {
         List<String> bad = new ArrayList<>();
         for (Path file : cachedObjects(cacheDir)) {
             if (!isDigestName(file)) {
+                if (!mountIsUp) {
+                    bad.add(file + ": not a digest name (a temporary or partial file?)");
+                }
                 continue;
             }
             try {
@@ -137,6 +136,9 @@ final class FaultTree {
                     bad.add(file + ": content does not hash to its name");
                 }
             } catch (java.nio.file.NoSuchFileException evicted) {
+                if (!mountIsUp) {
+                    throw evicted;
+                }
                 // the cache's evictor removed it meanwhile
             }
         }
