@@ -47,12 +47,17 @@ class BatchScriptsIT {
                 .redirectOutput(base.resolve("serve.out").toFile()).redirectError(base.resolve("serve.log").toFile());
         pb.environment().put("HELLO_DIR", tree.toString());
         serve = pb.start();
+        // Its "serving URL" line, not server.json, which it may write before the line reaches the file.
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(state.resolve("server.json")) && System.nanoTime() < until) {
+        java.util.Optional<String> serving = java.util.Optional.empty();
+        while (serving.isEmpty() && System.nanoTime() < until) {
             Thread.sleep(100);
+            serving = Files.readAllLines(base.resolve("serve.out")).stream().filter(l -> l.startsWith("serving")).findFirst();
         }
-        String url = Files.readAllLines(base.resolve("serve.out")).stream().filter(l -> l.startsWith("serving"))
-                .findFirst().orElseThrow().split("\\s+")[1];
+        if (serving.isEmpty()) {
+            throw new AssertionError("serve printed no URL within 60 s; its log: " + Files.readString(base.resolve("serve.log")));
+        }
+        String url = serving.get().split("\\s+")[1];
         Path config = base.resolve("config.yaml");
         Files.writeString(config, "server: " + url + "\ntoken-file: " + state.resolve("token") + "\nsnapshot: latest\n");
         return config;
