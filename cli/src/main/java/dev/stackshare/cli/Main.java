@@ -2,6 +2,8 @@ package dev.stackshare.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +17,15 @@ import picocli.CommandLine.Command;
             "On the interactive host: `serve` exports directories as immutable snapshots and",
             "`publish` freezes the current state. On a batch node: `mount` shows a snapshot",
             "read-only, each root under its original absolute path, fetching file content lazily.",
-        },
-        subcommands = {
+        })
+public final class Main implements Runnable {
+    static final int HELP_WIDTH = 100;
+
+    /**
+     * The subcommands, in the order help lists them. A command line that names one gets only that
+     * one: picocli's model of all of them took 0.1-0.2 s of every start (docs/performance.md).
+     */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
             ServeCommand.class,
             PublishCommand.class,
             MountCommand.class,
@@ -28,10 +37,10 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             StatusCommand.class,
             ConfigCommand.class,
-            CommandLine.HelpCommand.class,
-        })
-public final class Main implements Runnable {
-    static final int HELP_WIDTH = 100;
+            CommandLine.HelpCommand.class);
+
+    /** Commands that look at all the others: help lists them, config shows every command's settings. */
+    private static final Set<String> NEED_ALL = Set.of("help", "config");
 
     /** The log level of stackshare's own loggers, set from --verbose before any logger exists. */
     static final String OUR_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.stackshare";
@@ -77,7 +86,7 @@ public final class Main implements Runnable {
 
     /** As {@link #run(String...)}, reading the config files {@code env} points to. */
     static int run(java.util.Map<String, String> env, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args);
         cli.setExecutionExceptionHandler(Main::reportFailure);
         try {
             SettingsDefaults.install(cli, env);
@@ -89,6 +98,39 @@ public final class Main implements Runnable {
         // Descriptions are written as lines of up to 90 characters; picocli's 80 would break them mid-sentence.
         cli.setUsageHelpWidth(HELP_WIDTH);
         return cli.execute(args);
+    }
+
+    /** The command line with every subcommand, as help shows it. */
+    static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand they name, or every subcommand
+     * when they name none (help, a typo, no arguments) or one that needs the others.
+     */
+    static CommandLine commandLine(String... args) {
+        String named = subcommandNamed(args);
+        CommandLine cli = new CommandLine(new Main());
+        for (Class<?> command : SUBCOMMANDS) {
+            String name = command.getAnnotation(Command.class).name();
+            if (named == null || named.equals(name)) {
+                cli.addSubcommand(name, command);
+            }
+        }
+        return cli;
+    }
+
+    /** The subcommand the first word that is not an option names, if it is one that stands alone; else null. */
+    private static String subcommandNamed(String... args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                boolean known = SUBCOMMANDS.stream()
+                        .anyMatch(command -> command.getAnnotation(Command.class).name().equals(arg));
+                return known && !NEED_ALL.contains(arg) ? arg : null;
+            }
+        }
+        return null;
     }
 
     @Override

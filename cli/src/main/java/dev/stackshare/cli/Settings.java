@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Defaults a site and a user set once, in YAML: the site-wide file, then the user's, which wins.
@@ -64,9 +65,10 @@ final class Settings {
 
     /**
      * Reads the site's and the user's files. {@code commands} maps each command name to the
-     * long option names (without dashes) it has: any other key is refused, naming the file.
+     * long option names (without dashes) it has: any other key is refused, naming the file. It is
+     * asked for only when a file exists, since building every command's model takes a while.
      */
-    static Settings load(Map<String, String> env, Map<String, Set<String>> commands) {
+    static Settings load(Map<String, String> env, Supplier<Map<String, Set<String>>> commands) {
         List<Path> files = List.of(siteFile(env), userFile(env));
         Map<String, Value> values = new LinkedHashMap<>();
         for (Path file : files) {
@@ -85,12 +87,14 @@ final class Settings {
         return values;
     }
 
-    private static void read(Path file, Map<String, Set<String>> commands, String home, Map<String, Value> into) {
+    private static void read(Path file, Supplier<Map<String, Set<String>>> knownCommands, String home,
+            Map<String, Value> into) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            String text = Files.readString(file);
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (NoSuchFileException e) {
-            return;
+            return; // before the YAML parser is made: most starts have no file, and Jackson's start costs 50 ms
         } catch (JacksonException e) {
             throw new UserError("config file " + file + " is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -102,6 +106,7 @@ final class Settings {
         if (!root.isObject()) {
             throw new UserError("config file " + file + " must be a mapping of settings, like `cache-size: 50G`");
         }
+        Map<String, Set<String>> commands = knownCommands.get();
         Set<String> allOptions = new java.util.TreeSet<>();
         commands.values().forEach(allOptions::addAll);
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {

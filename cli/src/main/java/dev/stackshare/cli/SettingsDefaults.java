@@ -34,7 +34,9 @@ final class SettingsDefaults implements CommandLine.IDefaultValueProvider {
 
     /** Installs the files' defaults on {@code cli} and its subcommands. */
     static SettingsDefaults install(CommandLine cli, Map<String, String> env) {
-        SettingsDefaults defaults = new SettingsDefaults(Settings.load(env, optionsByCommand(cli)), env);
+        // Every command's options, not only those of cli, which may hold just the command being run.
+        SettingsDefaults defaults = new SettingsDefaults(
+                Settings.load(env, () -> optionsByCommand(Main.commandLine())), env);
         cli.setDefaultValueProvider(defaults);
         return defaults;
     }

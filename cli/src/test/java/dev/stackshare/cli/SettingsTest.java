@@ -34,7 +34,7 @@ class SettingsTest {
     }
 
     private MountCommand parseMount(Map<String, String> env, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         SettingsDefaults.install(cli, env);
         String[] all = new String[args.length + 2];
         all[0] = "mount";
@@ -92,7 +92,7 @@ class SettingsTest {
         write("xdg/stackshare/config.yaml", "mount:\n  cache-size: 50G\n");
         Map<String, String> env = env();
         env.put("STACKSHARE_SERVER", "http://env:3");
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         SettingsDefaults.install(cli, env);
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
@@ -103,5 +103,18 @@ class SettingsTest {
         assertTrue(text.matches("(?s).*\\n  --server +http://env:3 +environment STACKSHARE_SERVER\\n.*"), text);
         assertTrue(text.matches("(?s).*\\n  --memory-cache-mb +64 +built-in default\\n.*"), text);
         assertTrue(text.contains("site config: " + tmp.resolve("site.yaml") + " (none)"), text);
+    }
+
+    @Test
+    void aCommandBuiltAloneStillChecksTheFileAgainstEveryCommand() throws IOException {
+        write("xdg/stackshare/config.yaml", "mount:\n  cache-size: 50G\nstate-dir: /srv/state\n");
+        CommandLine cli = Main.commandLine("publish");
+        SettingsDefaults.install(cli, env());
+        PublishCommand publish = (PublishCommand) cli.parseArgs("publish").subcommand().commandSpec().userObject();
+        assertEquals(Path.of("/srv/state"), publish.stateDir);
+
+        write("xdg/stackshare/config.yaml", "mount:\n  cache-sise: 50G\n");
+        UserError typo = assertThrows(UserError.class, () -> SettingsDefaults.install(Main.commandLine("publish"), env()));
+        assertTrue(typo.getMessage().contains("'mount: cache-sise'"), typo.getMessage());
     }
 }

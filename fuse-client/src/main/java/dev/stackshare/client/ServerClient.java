@@ -137,6 +137,8 @@ public final class ServerClient {
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (pin != null) {
             builder.sslContext(pin.sslContext()); // else https trusts the JVM's CAs and checks the host name
+        } else if (urls.all().stream().noneMatch(url -> url.startsWith("https:"))) {
+            builder.sslContext(new PlainHttpContext());
         }
         this.http = HttpClients.build(builder);
     }
