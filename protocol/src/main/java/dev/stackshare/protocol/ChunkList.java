@@ -26,7 +26,7 @@ public record ChunkList(List<Digest> chunks) {
         ByteBuffer out = ByteBuffer.allocate(8 + chunks.size() * Digest.BYTES);
         out.putInt(MAGIC).putInt(chunks.size());
         for (Digest d : chunks) {
-            out.put(d.toBytes());
+            d.putInto(out);
         }
         return out.array();
     }

@@ -1,9 +1,9 @@
 package dev.stackshare.protocol;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * SHA-256 of an object's uncompressed bytes: the object's only name.
@@ -12,22 +12,35 @@ import java.util.regex.Pattern;
  */
 public record Digest(String hex) implements Comparable<Digest> {
     public static final int BYTES = 32;
-    private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
     private static final HexFormat HEX_FORMAT = HexFormat.of();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Digest::newSha256);
 
     public Digest {
-        if (hex == null || !HEX.matcher(hex).matches()) {
+        if (!isHex(hex)) {
             throw new IllegalArgumentException("not a SHA-256 digest (64 lower-case hex digits): " + hex);
         }
     }
 
     /** Parses user or wire input; throws {@link ProtocolException} rather than an unchecked exception. */
     public static Digest parse(String hex) throws ProtocolException {
-        if (hex == null || !HEX.matcher(hex).matches()) {
+        if (!isHex(hex)) {
             throw new ProtocolException("not a SHA-256 digest (64 lower-case hex digits): " + abbreviate(hex));
         }
         return new Digest(hex);
+    }
+
+    /** 64 lower-case hex digits; checked without a regex, since every digest made passes here. */
+    private static boolean isHex(String hex) {
+        if (hex == null || hex.length() != 2 * BYTES) {
+            return false;
+        }
+        for (int i = 0; i < hex.length(); i++) {
+            char c = hex.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Digest of(byte[] data) {
@@ -50,6 +63,14 @@ public record Digest(String hex) implements Comparable<Digest> {
 
     public byte[] toBytes() {
         return HEX_FORMAT.parseHex(hex);
+    }
+
+    /** Puts the 32 raw bytes into {@code out}, as {@code out.put(toBytes())} without the array. */
+    public ByteBuffer putInto(ByteBuffer out) {
+        for (int i = 0; i < hex.length(); i += 2) {
+            out.put((byte) HexFormat.fromHexDigits(hex, i, i + 2));
+        }
+        return out;
     }
 
     /** Whether {@code data} hashes to this digest. */

@@ -55,9 +55,9 @@ public final class DirectoryCodec {
             out.put(kind).putShort((short) name.length).put(name);
             out.putInt(e.mode()).putLong(e.size()).putLong(e.mtimeNanos());
             if (e instanceof Entry.File f) {
-                out.put(f.content().toBytes());
+                f.content().putInto(out);
             } else if (e instanceof Entry.Dir d) {
-                out.put(d.tree().toBytes());
+                d.tree().putInto(out);
             } else {
                 byte[] target = ((Entry.Symlink) e).target().getBytes(StandardCharsets.UTF_8);
                 out.putShort((short) target.length).put(target);

@@ -1,7 +1,5 @@
 package dev.stackshare.protocol;
 
-import java.nio.charset.StandardCharsets;
-
 /** Rules for one path component, shared by every format that carries names. */
 final class Names {
     private Names() {
@@ -23,7 +21,24 @@ final class Names {
         }
     }
 
+    /** The length of the name in UTF-8, counted without encoding it (every entry of a walk is checked). */
     static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1; // unpaired: the encoder writes '?'
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

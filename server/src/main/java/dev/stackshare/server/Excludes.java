@@ -40,6 +40,9 @@ final class Excludes {
     }
 
     boolean matches(Path path) {
+        if (byName.isEmpty() && byPath.isEmpty()) {
+            return false; // the usual case, asked for every entry of a walk: no name to make
+        }
         Path name = path.getFileName();
         for (PathMatcher m : byName) {
             if (name != null && m.matches(name)) {

@@ -1,12 +1,19 @@
 package dev.stackshare.server;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jnr.constants.platform.Errno;
+import jnr.posix.NanosecondFileStat;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
 
 /** The parts of {@code stat(2)} the scanner records or uses to notice change. */
 record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long ino, long dev) {
@@ -18,7 +25,8 @@ record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long i
 
     /** {@code lstat}: the entry itself, never what a symlink points to. */
     static FileStat lstat(Path p) throws IOException {
-        return of(Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
+        FileStat fast = NativeLstat.lstat(p);
+        return fast != null ? fast : of(Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
     }
 
     /** {@code stat}: for roots and the directories above them, which the user names through any symlinks. */
@@ -57,5 +65,55 @@ record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long i
     boolean sameFileUnchanged(FileStat other) {
         return rawMode == other.rawMode && size == other.size && mtimeNanos == other.mtimeNanos
                 && ctimeNanos == other.ctimeNanos && ino == other.ino && dev == other.dev;
+    }
+
+    /**
+     * {@code lstat(2)} through jnr-posix, into one reused buffer per thread. Why: the JDK's only
+     * way to the inode, device and change time is a {@code unix:} attribute map, which allocated
+     * about 2 KB per file; on a 100,000-file re-publish that garbage was most of the server's
+     * allocation, and the young collections it caused took a third of the publish
+     * (docs/performance.md). Null when no native POSIX is at hand; the map is read then.
+     */
+    private static final class NativeLstat {
+        private static final POSIX POSIX = nativePosix();
+        private static final ThreadLocal<jnr.posix.FileStat> BUFFER =
+                ThreadLocal.withInitial(() -> POSIX.allocateStat());
+
+        private static POSIX nativePosix() {
+            try {
+                POSIX posix = POSIXFactory.getNativePOSIX();
+                return posix.isNative() && posix.allocateStat() instanceof NanosecondFileStat ? posix : null;
+            } catch (RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+
+        static FileStat lstat(Path p) throws IOException {
+            if (POSIX == null) {
+                return null;
+            }
+            jnr.posix.FileStat st = BUFFER.get();
+            if (POSIX.lstat(p.toString(), st) != 0) {
+                throw failure(p, POSIX.errno());
+            }
+            NanosecondFileStat nanos = (NanosecondFileStat) st;
+            return new FileStat(st.mode(), st.st_size(), st.mtime() * 1_000_000_000L + nanos.mTimeNanoSecs(),
+                    st.ctime() * 1_000_000_000L + nanos.cTimeNanoSecs(), st.ino(), st.dev());
+        }
+
+        /**
+         * The exception the JDK throws for the errno, except that a path through something that
+         * is no longer a directory (ENOTDIR) is missing too: the walk then skips it as deleted.
+         */
+        private static IOException failure(Path p, int errno) {
+            Errno e = Errno.valueOf(errno);
+            if (e == Errno.ENOENT || e == Errno.ENOTDIR) {
+                return new NoSuchFileException(p.toString());
+            }
+            if (e == Errno.EACCES || e == Errno.EPERM) {
+                return new AccessDeniedException(p.toString());
+            }
+            return new FileSystemException(p.toString(), null, e.description());
+        }
     }
 }

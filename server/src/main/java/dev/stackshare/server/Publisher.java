@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,22 +45,29 @@ final class Publisher {
     private final Map<String, String> environment;
     private final Path indexFile;
     private final PublishIndex.Clock fsClock;
-    private final Executor indexWriter;
+    /** Work a publish leaves for after its answer: the index file, refreshing places. */
+    private final Executor background;
     private final ReentrantLock lock = new ReentrantLock();
     private long counter;
     /** What the last publish (or the index file, at start) knows; replaced after each publish. */
     private PublishIndex index;
+    /**
+     * The index whose every stable file has its chunks' places in {@link #stable}, because a
+     * publish of this server placed them; null until the first publish (the index loaded from disk
+     * was placed by another process).
+     */
+    private PublishIndex placedIndex;
 
     /**
      * @param indexFile where the index persists between runs ({@link PublishIndex}); null keeps it
      *                  in memory only
      * @param fsClock   the file system's time, to stamp each index
-     * @param indexWriter writes the index file after a publish has answered; one thread, so the
-     *                  writes land in order
+     * @param background does what a publish leaves for after its answer (writing the index file,
+     *                  refreshing places); one thread, so the work lands in order
      */
     Publisher(RootSet roots, TreeScanner scanner, FrozenStore store, StableLocations stable, SnapshotStore snapshots,
               int chunkSize, Clock clock, Random nonces, Map<String, String> environment, Path indexFile,
-              PublishIndex.Clock fsClock, Executor indexWriter) {
+              PublishIndex.Clock fsClock, Executor background) {
         this.roots = roots;
         this.scanner = scanner;
         this.store = store;
@@ -70,7 +79,7 @@ final class Publisher {
         this.environment = Map.copyOf(environment);
         this.indexFile = indexFile;
         this.fsClock = fsClock;
-        this.indexWriter = indexWriter;
+        this.background = background;
         this.index = indexFile == null ? PublishIndex.empty(chunkSize) : PublishIndex.load(indexFile, chunkSize);
     }
 
@@ -148,12 +157,15 @@ final class Publisher {
                 Path real = root.toRealPath();
                 RootKind kind = Files.exists(real.resolve(TreeScanner.GIT), LinkOption.NOFOLLOW_LINKS)
                         ? RootKind.LIVE : RootKind.STABLE;
-                scanner.scan(real, kind, new TreeScanner.Context(index, progress,
-                        (file, rootReal, size, chunks) -> stable.addFile(file, rootReal, size, chunkSize, chunks)));
+                scanner.scan(real, kind, new TreeScanner.Context(index, progress, this::place));
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private void place(Path file, Path rootReal, PublishIndex.Entry known) {
+        stable.addFile(file, rootReal, known.size(), chunkSize, known.chunks());
     }
 
     /** How many files the index knows; for tests and the log. */
@@ -182,9 +194,14 @@ final class Publisher {
                     ? RootKind.LIVE : RootKind.STABLE);
         }
         progress.expectRoots(paths.size());
-        // Files the index vouches for were published before: their places may be served at once.
-        TreeScanner.Context context = new TreeScanner.Context(index, progress,
-                (file, rootReal, size, chunks) -> stable.addFile(file, rootReal, size, chunkSize, chunks));
+        // Files the index vouches for were published before. If this server placed them, their
+        // places are recorded already and are only refreshed (newest first) after the answer;
+        // else they are recorded as the walk finds them, and may be served at once.
+        Queue<Runnable> refreshPlaces = new ConcurrentLinkedQueue<>();
+        TreeScanner.StableSink known = index == placedIndex
+                ? (file, rootReal, entry) -> refreshPlaces.add(() -> place(Path.of(entry.path()), rootReal, entry))
+                : this::place;
+        TreeScanner.Context context = new TreeScanner.Context(index, progress, known);
         // Every root is walked at once; the pools interleave their work.
         List<TreeScanner.Pending> pending = new ArrayList<>();
         List<TreeScanner.RootScan> scans = new ArrayList<>();
@@ -238,6 +255,16 @@ final class Publisher {
         snapshots.add(snapshot);
         long recorded = System.nanoTime();
         updateIndex(found, stamp, hashedFiles > 0);
+        placedIndex = index;
+        afterAnswer(() -> {
+            // Under the lock, so that gc never sweeps while places are being added.
+            lock.lock();
+            try {
+                refreshPlaces.forEach(Runnable::run);
+            } finally {
+                lock.unlock();
+            }
+        }, "refreshing the places of unchanged files");
         LOG.debug("publish phases: scan {} ms, record {} ms, index {} ms",
                 TimeUnit.NANOSECONDS.toMillis(scanned - start), TimeUnit.NANOSECONDS.toMillis(recorded - scanned),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recorded));
@@ -268,18 +295,23 @@ final class Publisher {
         PublishIndex fresh = PublishIndex.of(chunkSize, stamp, found);
         index = fresh;
         if (indexFile != null) {
-            try {
-                indexWriter.execute(() -> {
-                    try {
-                        fresh.save(indexFile);
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("cannot write the publish index {} ({}); the next server start reads every file "
-                                + "again", indexFile, e.toString());
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                LOG.debug("server stopping: publish index {} not written", indexFile);
-            }
+            afterAnswer(() -> {
+                try {
+                    fresh.save(indexFile);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot write the publish index {} ({}); the next server start reads every file "
+                            + "again", indexFile, e.toString());
+                }
+            }, "writing the publish index " + indexFile);
+        }
+    }
+
+    /** Runs work the answer need not wait for, in order, on one background thread. */
+    private void afterAnswer(Runnable work, String what) {
+        try {
+            background.execute(work);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("server stopping: not {}", what);
         }
     }
 

@@ -111,11 +111,11 @@ public final class StackshareServer implements AutoCloseable {
             TreeScanner scanner = new TreeScanner(new FileHasher(chunkSize, FileHasher.ReadListener.NONE), store,
                     walking, hashing, Set.of(state.path().toRealPath()), Excludes.of(config.excludes()));
             // Closed (and so its last write finished) after the pools, before the state dir is let go.
-            ExecutorService indexWriter = Executors.newSingleThreadExecutor(threads("stackshare-index"));
-            resources.add(0, () -> stop(indexWriter));
+            ExecutorService afterPublish = Executors.newSingleThreadExecutor(threads("stackshare-after-publish"));
+            resources.add(0, () -> stop(afterPublish));
             Publisher publisher = new Publisher(roots, scanner, store, stable, snapshots, chunkSize, Clock.systemUTC(),
                     new SecureRandom(), config.environment(), state.path().resolve(INDEX_FILE),
-                    PublishIndex.Clock.fileSystem(state.path()), indexWriter);
+                    PublishIndex.Clock.fileSystem(state.path()), afterPublish);
             Snapshot first = firstPublish(publisher, config.view());
             warmUpInBackground(publisher);
 

@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * (the walk is bound by {@code lstat}, which scales across cores). A regular file whose stat the
  * {@link PublishIndex} vouches for takes its digests from there; every other file is read and
  * hashed by a task on the hash pool. No task ever waits for another: each one only adds work and
- * fills its own slots, a counter tells when the last one is done, and the directory objects are
- * then built bottom-up on the caller's thread. So the output depends on the bytes only, never on
- * timing, and a small pool cannot deadlock.
+ * fills its own slots. Each directory counts what it still waits for (its own listing, its files
+ * being hashed, its subdirectories); whichever task brings that count to zero encodes and stores
+ * the directory's object, then counts down its parent. So directory objects are built bottom-up
+ * while the walk goes on, the output depends on the bytes only, never on timing, and a small pool
+ * cannot deadlock.
  */
 final class TreeScanner {
     private static final Logger LOG = LoggerFactory.getLogger(TreeScanner.class);
@@ -103,10 +103,14 @@ final class TreeScanner {
         }
     }
 
-    /** Takes the places of a stable file's chunks; called from the walk's threads. */
+    /**
+     * Takes the places of a stable file's chunks; called from the walk's threads with the file's
+     * path (new for this walk) and its index entry (its path as a string, kept since the last
+     * publish: what a sink that holds on to files should keep).
+     */
     @FunctionalInterface
     interface StableSink {
-        void accept(Path file, Path rootReal, long size, List<Digest> chunks);
+        void accept(Path file, Path rootReal, PublishIndex.Entry known);
     }
 
     /** Scans with no index (every file is read) and no one watching. */
@@ -154,7 +158,7 @@ final class TreeScanner {
         private Pending(Path rootReal, RootKind kind, Context context) {
             this.kind = kind;
             this.context = context;
-            this.top = new DirNode(rootReal);
+            this.top = new DirNode(rootReal, null);
         }
 
         /** Waits for every task, then builds the directory objects. */
@@ -172,14 +176,8 @@ final class TreeScanner {
             }
             List<PublishIndex.Entry> indexEntries = new ArrayList<>();
             List<StableFile> stableFiles = new ArrayList<>();
-            List<CompletableFuture<Void>> writes = new ArrayList<>();
-            Digest tree;
-            try {
-                tree = build(top, this, indexEntries, stableFiles, writes);
-            } finally {
-                awaitAll(writes);
-            }
-            return new RootScan(tree, files.sum(), bytes.sum(), newObjects.sum(), newBytes.sum(), skipped.sum(),
+            collect(top, indexEntries, stableFiles);
+            return new RootScan(top.digest, files.sum(), bytes.sum(), newObjects.sum(), newBytes.sum(), skipped.sum(),
                     hashedFiles.sum(), hashedBytes.sum(), stableFiles, indexEntries);
         }
 
@@ -249,6 +247,12 @@ final class TreeScanner {
      */
     private static final class DirNode {
         final Path path;
+        /** Null for the root. */
+        final DirNode parent;
+        /** Its own listing, its files being hashed and its subdirectories not yet built. */
+        final AtomicInteger waitingFor = new AtomicInteger(1);
+        /** Its object's digest, once built; read by the parent's build, which comes after. */
+        Digest digest;
         final List<Entry> ready = new ArrayList<>();
         final List<PublishIndex.Entry> indexed = new ArrayList<>();
         final List<StableFile> stableFiles = new ArrayList<>();
@@ -257,8 +261,9 @@ final class TreeScanner {
         /** Set when the directory could not be listed (permission denied, deleted meanwhile). */
         boolean leftOut;
 
-        DirNode(Path path) {
+        DirNode(Path path, DirNode parent) {
             this.path = path;
+            this.parent = parent;
         }
     }
 
@@ -272,6 +277,11 @@ final class TreeScanner {
     }
 
     private void walk(Pending scan, DirNode node, boolean isRoot) throws IOException {
+        list(scan, node, isRoot);
+        oneLess(scan, node);
+    }
+
+    private void list(Pending scan, DirNode node, boolean isRoot) throws IOException {
         Path dir = node.path;
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -311,8 +321,9 @@ final class TreeScanner {
                 if (excluded.contains(child)) {
                     continue;
                 }
-                DirNode sub = new DirNode(child);
+                DirNode sub = new DirNode(child, node);
                 node.dirs.add(new SubDir(name, stat, sub));
+                node.waitingFor.incrementAndGet();
                 scan.submit(true, () -> walk(scan, sub, false));
             } else if (stat.isRegularFile()) {
                 progress.filesSeen.increment();
@@ -326,7 +337,7 @@ final class TreeScanner {
                     scan.bytes.add(known.size());
                     if (scan.kind == RootKind.STABLE) {
                         if (scan.context.knownStable() != null) {
-                            scan.context.knownStable().accept(child, scan.top.path, known.size(), known.chunks());
+                            scan.context.knownStable().accept(child, scan.top.path, known);
                         } else {
                             node.stableFiles.add(new StableFile(child, known.size(), known.chunks()));
                         }
@@ -336,7 +347,11 @@ final class TreeScanner {
                     progress.bytesToHash.add(stat.size());
                     FileSlot slot = new FileSlot();
                     node.hashing.add(slot);
-                    scan.submit(false, () -> hashFile(scan, slot, child, key, name, stat));
+                    node.waitingFor.incrementAndGet();
+                    scan.submit(false, () -> {
+                        hashFile(scan, slot, child, key, name, stat);
+                        oneLess(scan, node);
+                    });
                 }
             } else if (stat.isSymlink()) {
                 try {
@@ -413,17 +428,43 @@ final class TreeScanner {
     }
 
     /**
-     * Encodes the directory and its subdirectories on this thread; the store writes (a temporary
-     * file and a rename each, the slow part on a first publish) go to the hash pool meanwhile.
+     * One thing {@code node} waited for is done. The last one builds its object, then counts down
+     * its parent. A directory that could not be listed gets no object; its parent leaves it out.
      */
-    private Digest build(DirNode node, Pending scan, List<PublishIndex.Entry> indexEntries,
-                         List<StableFile> stableFiles, List<CompletableFuture<Void>> writes) throws IOException {
+    private void oneLess(Pending scan, DirNode node) throws IOException {
+        for (DirNode n = node; n != null && n.waitingFor.decrementAndGet() == 0; n = n.parent) {
+            if (!n.leftOut) {
+                n.digest = build(n, scan);
+            }
+        }
+    }
+
+    /** Encodes and stores one directory whose files and subdirectories are all done. */
+    private Digest build(DirNode node, Pending scan) throws IOException {
         List<Entry> entries = new ArrayList<>(node.ready);
+        for (FileSlot slot : node.hashing) {
+            if (slot.entry != null) {
+                entries.add(slot.entry);
+            }
+        }
+        for (SubDir sub : node.dirs) {
+            if (!sub.node().leftOut) {
+                Digest tree = sub.node().digest;
+                entries.add(new Entry.Dir(sub.name(), sub.stat().mode(), sub.stat().size(), sub.stat().mtimeNanos(), tree));
+            }
+        }
+        byte[] encoded = DirectoryCodec.encode(new Directory(entries));
+        Digest digest = Digest.of(encoded);
+        scan.countNew(store.put(digest, encoded));
+        return digest;
+    }
+
+    /** The index entries and stable files of the directory and everything below it. */
+    private static void collect(DirNode node, List<PublishIndex.Entry> indexEntries, List<StableFile> stableFiles) {
         indexEntries.addAll(node.indexed);
         stableFiles.addAll(node.stableFiles);
         for (FileSlot slot : node.hashing) {
             if (slot.entry != null) {
-                entries.add(slot.entry);
                 indexEntries.add(slot.indexEntry);
                 if (slot.stableFile != null) {
                     stableFiles.add(slot.stableFile);
@@ -431,37 +472,9 @@ final class TreeScanner {
             }
         }
         for (SubDir sub : node.dirs) {
-            if (sub.node().leftOut) {
-                continue;
+            if (!sub.node().leftOut) {
+                collect(sub.node(), indexEntries, stableFiles);
             }
-            Digest tree = build(sub.node(), scan, indexEntries, stableFiles, writes);
-            entries.add(new Entry.Dir(sub.name(), sub.stat().mode(), sub.stat().size(), sub.stat().mtimeNanos(), tree));
-        }
-        byte[] encoded = DirectoryCodec.encode(new Directory(entries));
-        Digest digest = Digest.of(encoded);
-        try {
-            writes.add(CompletableFuture.runAsync(() -> {
-                try {
-                    scan.countNew(store.put(digest, encoded));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, hashPool));
-        } catch (RejectedExecutionException e) {
-            throw new ServerException("publish was cancelled: the server is stopping", e);
-        }
-        return digest;
-    }
-
-    private static void awaitAll(List<CompletableFuture<Void>> writes) throws IOException {
-        try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get();
-        } catch (InterruptedException e) {
-            writes.forEach(w -> w.cancel(false));
-            Thread.currentThread().interrupt();
-            throw new ServerException("publish was interrupted", e);
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
         }
     }
 
