@@ -72,29 +72,42 @@ record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long i
      * way to the inode, device and change time is a {@code unix:} attribute map, which allocated
      * about 2 KB per file; on a 100,000-file re-publish that garbage was most of the server's
      * allocation, and the young collections it caused took a third of the publish
-     * (docs/performance.md). Null when no native POSIX is at hand; the map is read then.
+     * (docs/performance.md). Until {@link #load} has run (the server runs it after its first
+     * publish: jnr-posix takes about 0.2 s of a core to set up), {@link FileStat#lstat} reads
+     * the JDK's attribute map.
      */
-    private static final class NativeLstat {
-        private static final POSIX POSIX = nativePosix();
-        private static final ThreadLocal<jnr.posix.FileStat> BUFFER =
-                ThreadLocal.withInitial(() -> POSIX.allocateStat());
+    static final class NativeLstat {
+        /** Null until loaded, and when no native POSIX is at hand. */
+        private static volatile POSIX posix;
+        private static final ThreadLocal<jnr.posix.FileStat> BUFFER = ThreadLocal.withInitial(() -> posix.allocateStat());
 
-        private static POSIX nativePosix() {
-            try {
-                POSIX posix = POSIXFactory.getNativePOSIX();
-                return posix.isNative() && posix.allocateStat() instanceof NanosecondFileStat ? posix : null;
-            } catch (RuntimeException | LinkageError e) {
-                return null;
-            }
+        private NativeLstat() {
         }
 
+        /** Loads the native POSIX, if this platform has one; returns whether it is in use. */
+        static synchronized boolean load() {
+            if (posix == null) {
+                try {
+                    POSIX loaded = POSIXFactory.getNativePOSIX();
+                    if (loaded.isNative() && loaded.allocateStat() instanceof NanosecondFileStat) {
+                        posix = loaded;
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    // no native POSIX here: the attribute map it is
+                }
+            }
+            return posix != null;
+        }
+
+        /** Null when the native POSIX is not loaded. */
         static FileStat lstat(Path p) throws IOException {
-            if (POSIX == null) {
+            POSIX native_ = posix;
+            if (native_ == null) {
                 return null;
             }
             jnr.posix.FileStat st = BUFFER.get();
-            if (POSIX.lstat(p.toString(), st) != 0) {
-                throw failure(p, POSIX.errno());
+            if (native_.lstat(p.toString(), st) != 0) {
+                throw failure(p, native_.errno());
             }
             NanosecondFileStat nanos = (NanosecondFileStat) st;
             return new FileStat(st.mode(), st.st_size(), st.mtime() * 1_000_000_000L + nanos.mTimeNanoSecs(),
