@@ -146,7 +146,9 @@ final class Publisher {
      * Walks every root once more without recording anything, so that the JIT has compiled the
      * path of files the index vouches for before a developer's first publish needs it (a cold
      * JVM takes a few re-publishes to reach full speed). Files changed since are read, and their
-     * objects frozen, but the index and the snapshots stay as they are.
+     * objects frozen, but the index and the snapshots stay as they are. The places of the files
+     * the index vouches for go the way a re-publish sends them (queued, then refreshed), so that
+     * the compiled walk meets nothing new then.
      */
     void warmUp() throws IOException {
         lock.lock();
@@ -157,15 +159,50 @@ final class Publisher {
                 Path real = root.toRealPath();
                 RootKind kind = Files.exists(real.resolve(TreeScanner.GIT), LinkOption.NOFOLLOW_LINKS)
                         ? RootKind.LIVE : RootKind.STABLE;
-                scanner.scan(real, kind, new TreeScanner.Context(index, progress, this::place));
+                Placement placement = new Placement(true);
+                scanner.scan(real, kind, new TreeScanner.Context(index, progress, placement));
+                placement.placeQueued();
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void place(Path file, Path rootReal, PublishIndex.Entry known) {
-        stable.addFile(file, rootReal, known.size(), chunkSize, known.chunks());
+    /**
+     * Where a walk puts the places of the stable files the index vouches for: into {@link #stable}
+     * at once, or queued to be refreshed later. One class for both, so that the walk's call to
+     * it stays the one the JIT compiled (a second class there cost the first re-publish after a
+     * start 0.3 s of recompiling).
+     */
+    private final class Placement implements TreeScanner.StableSink {
+        private record Queued(Path rootReal, PublishIndex.Entry known) {
+        }
+
+        /** Null when placing at once. */
+        private final Queue<Queued> queued;
+
+        Placement(boolean later) {
+            this.queued = later ? new ConcurrentLinkedQueue<>() : null;
+        }
+
+        @Override
+        public void accept(Path file, Path rootReal, PublishIndex.Entry known) {
+            if (queued == null) {
+                place(file, rootReal, known);
+            } else {
+                queued.add(new Queued(rootReal, known)); // the index's path string, not the walk's new Path
+            }
+        }
+
+        void placeQueued() {
+            if (queued != null) {
+                queued.forEach(q -> place(Path.of(q.known().path()), q.rootReal(), q.known()));
+            }
+        }
+
+        private void place(Path file, Path rootReal, PublishIndex.Entry known) {
+            stable.addFile(file, rootReal, known.size(), chunkSize, known.chunks());
+        }
     }
 
     /** How many files the index knows; for tests and the log. */
@@ -197,11 +234,8 @@ final class Publisher {
         // Files the index vouches for were published before. If this server placed them, their
         // places are recorded already and are only refreshed (newest first) after the answer;
         // else they are recorded as the walk finds them, and may be served at once.
-        Queue<Runnable> refreshPlaces = new ConcurrentLinkedQueue<>();
-        TreeScanner.StableSink known = index == placedIndex
-                ? (file, rootReal, entry) -> refreshPlaces.add(() -> place(Path.of(entry.path()), rootReal, entry))
-                : this::place;
-        TreeScanner.Context context = new TreeScanner.Context(index, progress, known);
+        Placement placement = new Placement(index == placedIndex);
+        TreeScanner.Context context = new TreeScanner.Context(index, progress, placement);
         // Every root is walked at once; the pools interleave their work.
         List<TreeScanner.Pending> pending = new ArrayList<>();
         List<TreeScanner.RootScan> scans = new ArrayList<>();
@@ -260,7 +294,7 @@ final class Publisher {
             // Under the lock, so that gc never sweeps while places are being added.
             lock.lock();
             try {
-                refreshPlaces.forEach(Runnable::run);
+                placement.placeQueued();
             } finally {
                 lock.unlock();
             }
