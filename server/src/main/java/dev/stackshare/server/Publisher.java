@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
 /** Takes snapshots: scans every root, builds the top tree, records the snapshot. One at a time. */
 final class Publisher {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+    /** Files the warm-up walks see in all: enough calls for the JIT's highest tier (measured on the corpus stack). */
+    static final long WARM_UP_FILES = 200_000;
+    static final int MAX_WARM_UP_WALKS = 6;
 
     private final RootSet roots;
     private final TreeScanner scanner;
@@ -143,16 +146,31 @@ final class Publisher {
     }
 
     /**
-     * Walks every root once more without recording anything, so that the JIT has compiled the
-     * path of files the index vouches for before a developer's first publish needs it (a cold
-     * JVM takes a few re-publishes to reach full speed). Files changed since are read, and their
-     * objects frozen, but the index and the snapshots stay as they are. The places of the files
-     * the index vouches for go the way a re-publish sends them (queued, then refreshed), so that
-     * the compiled walk meets nothing new then.
+     * Walks every root again without recording anything, so that the JIT has compiled the path
+     * of files the index vouches for before a developer's first publish needs it (a cold JVM
+     * takes a few re-publishes to reach full speed). A small tree is walked several times, until
+     * about {@link #WARM_UP_FILES} files were seen: the JIT counts calls, not trees. Files changed
+     * since are read, and their objects frozen, but the index and the snapshots stay as they
+     * are. The places of the files the index vouches for go the way a re-publish sends them
+     * (queued, then refreshed), so that the compiled walk meets nothing new then. The lock is let
+     * go between walks, so a publish waits for one walk at most.
      */
     void warmUp() throws IOException {
+        long seen = 0;
+        for (int walk = 0; walk < MAX_WARM_UP_WALKS && seen < WARM_UP_FILES; walk++) {
+            long files = warmUpWalk();
+            if (files == 0) {
+                return;
+            }
+            seen += files;
+        }
+    }
+
+    /** One walk of every root; returns the files seen. */
+    private long warmUpWalk() throws IOException {
         lock.lock();
         try {
+            long files = 0;
             PublishProgress progress = new PublishProgress();
             progress.expectRoots(roots.paths().size());
             for (Path root : roots.paths()) {
@@ -160,9 +178,10 @@ final class Publisher {
                 RootKind kind = Files.exists(real.resolve(TreeScanner.GIT), LinkOption.NOFOLLOW_LINKS)
                         ? RootKind.LIVE : RootKind.STABLE;
                 Placement placement = new Placement(true);
-                scanner.scan(real, kind, new TreeScanner.Context(index, progress, placement));
+                files += scanner.scan(real, kind, new TreeScanner.Context(index, progress, placement)).files();
                 placement.placeQueued();
             }
+            return files;
         } finally {
             lock.unlock();
         }
