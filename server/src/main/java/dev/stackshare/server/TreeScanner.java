@@ -161,7 +161,7 @@ final class TreeScanner {
             this.top = new DirNode(rootReal, null);
         }
 
-        /** Waits for every task, then builds the directory objects. */
+        /** Waits for every task (the last one built the root's object), then gathers the index entries. */
         RootScan finish() throws IOException {
             try {
                 done.await();

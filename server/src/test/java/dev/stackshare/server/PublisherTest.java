@@ -108,4 +108,39 @@ class PublisherTest {
         ServerException e = assertThrows(ServerException.class, () -> p.publish("default"));
         assertTrue(e.getMessage().startsWith("root " + root + " is gone"), e.getMessage());
     }
+
+    /**
+     * StableLocations keeps four places per chunk, newest first. A re-publish that finds a fifth
+     * twin unchanged queues its place and refreshes it after the answer; once that has run, the
+     * content is served from it even after the four recorded twins were all edited.
+     */
+    @Test
+    void aFileWhoseRecordedTwinsWereAllEditedIsStillServedAfterTheRefresh() throws IOException {
+        Path stack = tmp.resolve("stack");
+        for (int i = 0; i < 5; i++) {
+            Trees.file(tmp, "stack/f" + i + ".txt", "same bytes");
+        }
+        fx = new ScanFixture(tmp.resolve("state/objects"));
+        snapshots = SnapshotStore.open(tmp.resolve("state/snapshots"), tmp.resolve("state/views"));
+        java.util.List<Runnable> afterAnswer = new java.util.ArrayList<>();
+        // Stamped a minute ahead, so that files written just now are not racy and the index vouches for them.
+        Publisher publisher = new Publisher(RootSet.of(List.of(stack)), fx.scanner, fx.store, stable, snapshots,
+                ScanFixture.CHUNK, Clock.systemUTC(), new Random(1), java.util.Map.of(), null,
+                () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() + 60_000), afterAnswer::add);
+        Snapshot first = publisher.publish("default");
+        Entry.File twin = (Entry.File) fx.entry(first.tree(), stack.toString().substring(1) + "/f0.txt");
+        publisher.publish("default"); // every file vouched for: places queued
+        assertTrue(!afterAnswer.isEmpty(), "work left for after the answer");
+        afterAnswer.forEach(Runnable::run);
+        afterAnswer.clear();
+
+        StableLocations.Location[] recorded = stable.places(twin.content());
+        assertEquals(4, recorded.length);
+        for (StableLocations.Location place : recorded) {
+            Files.writeString(place.file(), "edited");
+        }
+        publisher.publish("default");
+        afterAnswer.forEach(Runnable::run);
+        assertArrayEquals("same bytes".getBytes(), stable.read(twin.content()));
+    }
 }
