@@ -5,7 +5,9 @@ package dev.stackshare.client;
  * into this process, so their count is what the kernel's caches did not answer.
  */
 enum FuseOperation {
-    GETATTR, READDIR, READ, READLINK, STATFS, ACCESS;
+    GETATTR, READDIR, READ, READLINK, STATFS, ACCESS,
+    /** Once per mount at most: refused, so that the kernel stops asking (see {@link SnapshotFileSystem#of}). */
+    OPEN;
 
     /** The name in stats and JSON: the FUSE operation's own, lower case. */
     String label() {

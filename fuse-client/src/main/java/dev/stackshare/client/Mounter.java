@@ -149,7 +149,7 @@ public final class Mounter {
             DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
                     ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers)
                     : null;
-            fs = new SnapshotFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher, counters);
+            fs = SnapshotFileSystem.of(tree, reader, Owner.ofCurrentProcess(), batcher, counters, KernelRelease.running());
         } catch (IOException | RuntimeException | LinkageError e) {
             readAhead.shutdownNow();
             if (e instanceof IOException io) {

@@ -28,7 +28,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  * errno here and only here. Called concurrently from libfuse's threads; all state it touches is
  * immutable or concurrent.
  */
-final class SnapshotFileSystem extends FuseStubFS {
+class SnapshotFileSystem extends FuseStubFS {
     private static final Logger log = LoggerFactory.getLogger(SnapshotFileSystem.class);
     private static final int W_OK = 2;
     private static final int BLOCK_SIZE = 4096;
@@ -45,12 +45,43 @@ final class SnapshotFileSystem extends FuseStubFS {
     private final DirectoryBatcher batcher;
     private final Counters counters;
 
-    SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher, Counters counters) {
+    private SnapshotFileSystem(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher,
+                               Counters counters) {
         this.tree = tree;
         this.reader = reader;
         this.owner = owner;
         this.batcher = batcher;
         this.counters = counters;
+    }
+
+    /**
+     * The file system for a mount. Where the kernel opens files without asking a file system
+     * that answered its first open with ENOSYS (Linux 5.1 and later: the open then keeps the
+     * page cache, and no release follows), the first open is so answered, and a job's opens
+     * never leave the kernel again. Elsewhere libfuse answers each open and release itself, as
+     * it does when no open is given.
+     */
+    static SnapshotFileSystem of(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher,
+                                 Counters counters, KernelRelease kernel) {
+        return kernel.opensWithoutAsking()
+                ? new WithoutOpen(tree, reader, owner, batcher, counters)
+                : new SnapshotFileSystem(tree, reader, owner, batcher, counters);
+    }
+
+    /** Refuses open, once: a subclass, since jnr-fuse registers with libfuse only the operations a class overrides. */
+    private static final class WithoutOpen extends SnapshotFileSystem {
+        private final Counters counters;
+
+        WithoutOpen(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher, Counters counters) {
+            super(tree, reader, owner, batcher, counters);
+            this.counters = counters;
+        }
+
+        @Override
+        public int open(String path, FuseFileInfo fi) {
+            counters.fuseOperation(FuseOperation.OPEN);
+            return -ErrorCodes.ENOSYS();
+        }
     }
 
     @Override
