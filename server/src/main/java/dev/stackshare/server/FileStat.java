@@ -101,13 +101,13 @@ record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long i
 
         /** Null when the native POSIX is not loaded. */
         static FileStat lstat(Path p) throws IOException {
-            POSIX native_ = posix;
-            if (native_ == null) {
+            POSIX loaded = posix;
+            if (loaded == null) {
                 return null;
             }
             jnr.posix.FileStat st = BUFFER.get();
-            if (native_.lstat(p.toString(), st) != 0) {
-                throw failure(p, native_.errno());
+            if (loaded.lstat(p.toString(), st) != 0) {
+                throw failure(p, loaded.errno());
             }
             NanosecondFileStat nanos = (NanosecondFileStat) st;
             return new FileStat(st.mode(), st.st_size(), st.mtime() * 1_000_000_000L + nanos.mTimeNanoSecs(),
