@@ -33,8 +33,8 @@ record KernelRelease(int major, int minor) {
 
     /**
      * Whether FUSE opens files without asking once a file system answered an open with ENOSYS
-     * (Linux 4.19 brought it; 5.1 is asked for, to stay well clear of kernels that would fail
-     * the open instead, RHEL 8's 4.18 among them).
+     * (kernel commit 7678ac50615d, in the 4.x series; 5.1 is asked for, to stay well clear of
+     * kernels that would fail the open instead, RHEL 8's 4.18 among them).
      */
     boolean opensWithoutAsking() {
         return atLeast(5, 1);
