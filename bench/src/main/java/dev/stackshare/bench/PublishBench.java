@@ -78,8 +78,12 @@ public final class PublishBench {
         Files.createDirectories(config.workDir());
         Files.createDirectories(config.out());
         List<Result> results = new ArrayList<>();
-        for (Workload w : config.workloads()) {
-            results.add(runOne(config, w, log));
+        try {
+            for (Workload w : config.workloads()) {
+                results.add(runOne(config, w, log));
+            }
+        } finally {
+            deleteStateDirs(config.workDir());
         }
         return results;
     }
@@ -214,11 +218,6 @@ public final class PublishBench {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-            try {
-                deleteTree(stateDir);
-            } catch (IOException e) {
-                // scratch only
-            }
         }
     }
 
@@ -316,6 +315,22 @@ public final class PublishBench {
 
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Deletes every server's state dir once the whole suite is done, not as each server stops: on
+     * ext4 without a journal, creating files is slow for minutes after thousands were deleted
+     * (each free inode is checked for a recent deletion), and the next first publish, which
+     * creates a file per directory object, would pay for the bench's own clean-up.
+     */
+    private static void deleteStateDirs(Path workDir) throws IOException {
+        try (java.util.stream.Stream<Path> dirs = Files.list(workDir)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                if (dir.getFileName().toString().startsWith("state-")) {
+                    deleteTree(dir);
+                }
+            }
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

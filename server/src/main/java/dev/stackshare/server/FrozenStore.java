@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.DirectoryStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,15 +68,8 @@ final class FrozenStore {
         }
         byte[] whole = offset == 0 && length == raw.length ? raw : Arrays.copyOfRange(raw, offset, offset + length);
         byte[] frame = Compression.compress(whole);
-        Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-        try {
-            Files.write(temp, frame);
-            // A concurrent put of the same digest renames identical bytes over ours: harmless.
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+        // A concurrent put of the same digest renames identical bytes over ours: harmless.
+        AtomicFiles.write(target, frame);
         return frame.length;
     }
 

@@ -112,14 +112,7 @@ final class PackStore {
 
     private static void write(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-        try {
-            Files.write(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+        AtomicFiles.write(target, bytes);
     }
 
     /**
