@@ -49,7 +49,7 @@ public final class Mounter {
     static final Duration FIRST_CACHE_WALK = Duration.ofSeconds(30);
     /** Disk cache walks and evictions: one at a time, off every reader's thread. */
     private static final ScheduledExecutorService HOUSEKEEPING =
-            Executors.newSingleThreadScheduledExecutor(IdleScheduling.threads("stackshare-cache"));
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("stackshare-cache"));
     /** Threads for read-ahead and directory batches: each holds one keep-alive connection while it fetches. */
     private static final int FETCH_THREADS = 4;
 
@@ -84,8 +84,7 @@ public final class Mounter {
         HttpObjectSource http = new HttpObjectSource(client);
         ObjectSource network = new VerifyingObjectSource(http, client.server().toString());
         DiskCache disk = DiskCache.open(cacheDir, network, counters);
-        // Under SCHED_IDLE: the job and the reads it waits for go first (IdleScheduling says why).
-        disk.writeBehind(Executors.newSingleThreadExecutor(IdleScheduling.threads("stackshare-cache-writer")));
+        disk.writeBehind(Executors.newSingleThreadExecutor(daemonThreads("stackshare-cache-writer")));
         CacheEvictor evictor = disk.bound(options.cacheSizeBytes(), Clock.systemUTC(), HOUSEKEEPING);
         // The first walk of the cache waits until the job has started: it is not urgent, the job is.
         HOUSEKEEPING.schedule(evictor::schedule, FIRST_CACHE_WALK.toMillis(), TimeUnit.MILLISECONDS);
