@@ -62,6 +62,20 @@ final class BenchContext implements AutoCloseable {
         return Files.createTempDirectory(work, prefix);
     }
 
+    /**
+     * Moves a run's scratch (a node cache, a copy of the stack) out of the way; the suite deletes
+     * it with the rest of its scratch at the end. Deleting it here would tax the next run: on
+     * ext4 without a journal, creating files is slow for minutes after thousands were deleted
+     * (each free inode is checked for a recent deletion), and the next run creates as many.
+     */
+    void discard(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Path discarded = Files.createDirectories(work.resolve("discarded"));
+        Files.move(dir, Files.createTempDirectory(discarded, dir.getFileName().toString() + "-").resolve("dir"));
+    }
+
     void onClose(AutoCloseable cleanup) {
         cleanups.add(cleanup);
     }

@@ -32,7 +32,7 @@ final class CopyScenario implements Scenario {
         Path dest = ctx.work.resolve("copy");
         Path stack = dest.resolve("stack");
         Path wt = dest.resolve("worktree");
-        Proc.run(List.of("rm", "-rf", dest.toString()), Map.of(), 300).requireOk("clearing the copy");
+        ctx.discard(dest);
         Proc.run(List.of("mkdir", "-p", stack.toString(), wt.toString()), Map.of(), 30).requireOk("mkdir");
         Host.dropPageCache();
         DelayRelay.Stats net0 = relay.stats();

@@ -25,17 +25,17 @@ final class StackshareMount {
         return new Mounted(Long.parseLong(mount.out().replaceAll("(?s).*\\(process (\\d+),.*", "$1")), mount.seconds());
     }
 
-    /** Unmounts and deletes the node cache the mount used. */
+    /** Unmounts and discards the node cache the mount used. */
     static void unmount(BenchContext ctx, Path mnt, Path cache) throws Exception {
         unmount(ctx, mnt, cache, true);
     }
 
-    /** Unmounts, and deletes the node cache the mount used unless the next mount is to reuse it. */
+    /** Unmounts, and discards the node cache the mount used unless the next mount is to reuse it. */
     static void unmount(BenchContext ctx, Path mnt, Path cache, boolean deleteCache) throws Exception {
         Proc.run(List.of(ctx.config.launcher().toString(), "unmount", mnt.toString()), Map.of(), 120)
                 .requireOk("stackshare unmount");
         if (deleteCache) {
-            Proc.run(List.of("rm", "-rf", cache.toString()), Map.of(), 120);
+            ctx.discard(cache);
         }
     }
 }
