@@ -36,6 +36,7 @@ final class PublishScenario implements Scenario {
         Files.writeString(target, "\n# bench edit " + repetition + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         Proc.Result r = Proc.run(List.of(ctx.config.launcher().toString(), "publish", "--state-dir",
                 host.stateDir().toString()), Map.of(), 600).requireOk("stackshare publish");
+        host.published();
         return new Measurement(name(), rttMillis, repetition, r.seconds(), 0, 0, 0, 0, 0);
     }
 }

@@ -22,6 +22,8 @@ final class StackshareHost implements AutoCloseable {
     private final Path stateDir;
     private final String token;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Publishes since the server's first snapshot: each moves `latest`, which the mounts take. */
+    private int publishes;
 
     private StackshareHost(Process serve, URI url, Path stateDir) throws IOException {
         this.serve = serve;
@@ -74,6 +76,16 @@ final class StackshareHost implements AutoCloseable {
 
     Path tokenFile() {
         return stateDir.resolve("token");
+    }
+
+    /** Counts a `stackshare publish` against this server (the scenario that ran it calls this). */
+    void published() {
+        publishes++;
+    }
+
+    /** How many publishes followed the first snapshot: a trace recorded before a publish is for an older snapshot. */
+    int publishes() {
+        return publishes;
     }
 
     Path stateDir() {

@@ -31,10 +31,10 @@ final class StackshareMount {
     }
 
     /** Unmounts, and discards the node cache the mount used unless the next mount is to reuse it. */
-    static void unmount(BenchContext ctx, Path mnt, Path cache, boolean deleteCache) throws Exception {
+    static void unmount(BenchContext ctx, Path mnt, Path cache, boolean discardCache) throws Exception {
         Proc.run(List.of(ctx.config.launcher().toString(), "unmount", mnt.toString()), Map.of(), 120)
                 .requireOk("stackshare unmount");
-        if (deleteCache) {
+        if (discardCache) {
             ctx.discard(cache);
         }
     }

@@ -6,15 +6,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A fresh node with the trace a first job recorded: once per bench run a node mounts with
- * {@code --record-trace}, runs the job and unmounts, which publishes the trace for the snapshot;
+ * A fresh node with the trace a first job recorded: once per snapshot (again after
+ * publish-after-edit moved `latest`) a node mounts with {@code --record-trace}, runs the job
+ * and unmounts, which publishes the trace for the snapshot;
  * each measured run then mounts on another fresh node (empty cache, dropped page cache), whose
  * mount fetches the traced objects in one batch while the job starts. The mount command is
  * reported as set-up, as for stackshare-cold.
  */
 final class TraceScenario implements Scenario {
     private static final long EXIT_WAIT_MILLIS = 60_000;
-    private boolean recorded;
+    /** The server's publish count when the trace was recorded; -1 before the first recording. */
+    private int recordedAt = -1;
 
     @Override
     public String name() {
@@ -32,7 +34,7 @@ final class TraceScenario implements Scenario {
         DelayRelay relay = ctx.relay(host.port(), rttMillis);
         Path mnt = ctx.work.resolve("mnt/stackshare");
         Files.createDirectories(mnt);
-        if (!recorded) {
+        if (recordedAt != host.publishes()) {
             Path cache = ctx.freshDir("node-cache-");
             long pid = StackshareMount.mount(ctx, host, relay, cache, mnt, List.of("--record-trace")).pid();
             try {
@@ -41,7 +43,7 @@ final class TraceScenario implements Scenario {
                 StackshareMount.unmount(ctx, mnt, cache);
             }
             awaitExit(pid); // the mount process publishes the trace after the unmount
-            recorded = true;
+            recordedAt = host.publishes();
         }
         Path cache = ctx.freshDir("node-cache-");
         Host.dropPageCache();

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `stackshare bench` end to end on a small generated stack: local disk, and stackshare cold, over
- * a node cache, and trace-prefetched, one run each through the delaying relay. Each run's job
- * must succeed and print its marker; the figures must say what the scenario is (a cold job
- * fetched at least the bytes it read, a job over a filled node cache fetched nothing), and the
- * report must hold every scenario and the ratios.
+ * a node cache, and trace-prefetched, one run each through the delaying relay, with a publish
+ * after an edit between them (so the trace must be recorded again for the new snapshot). Each run's job
+ * must succeed and print its marker; the figures must say what the scenario is (a cold job and
+ * a trace-prefetched one fetched the library the job read, a job over a filled node cache
+ * fetched no content), and the report must hold every scenario and the ratios.
  */
 class BenchSuiteIT {
     @TempDir
@@ -41,7 +42,7 @@ class BenchSuiteIT {
                 + " | xargs cat > /dev/null && grep -q 'ANSWER = 42' {worktree}/mod.py && echo BENCH-JOB-OK";
         Sh.Result r = Sh.run(List.of(CliIT.LAUNCHER.toString(), "bench", "--stack", stack.toString(), "--worktree",
                 worktree.toString(), "--job", job, "--expect", "BENCH-JOB-OK", "--reps", "1", "--rtt", "2",
-                "--scenarios", "local-cold,stackshare-cold,stackshare-node-cache,stackshare-trace", "--out",
+                "--scenarios", "local-cold,stackshare-cold,stackshare-node-cache,publish-after-edit,stackshare-trace", "--out",
                 out.toString()), Map.of(), 600);
         assertEquals(0, r.exit(), r.toString());
 
@@ -56,15 +57,17 @@ class BenchSuiteIT {
         for (JsonNode row : new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("rows")) {
             rows.put(row.get("scenario").asText(), row);
         }
-        assertEquals(4, rows.size(), rows.toString());
+        assertEquals(5, rows.size(), rows.toString());
         long libraryBytes = big.length;
         assertTrue(rows.get("stackshare-cold").get("networkBytes").asLong() > libraryBytes / 2,
                 "a cold job fetches what it reads (compressed): " + rows.get("stackshare-cold"));
         assertTrue(rows.get("stackshare-trace").get("networkBytes").asLong() > libraryBytes / 2,
                 "the trace prefetch brings what the recorded job read: " + rows.get("stackshare-trace"));
+        assertTrue(rows.get("stackshare-trace").get("requests").asLong() < rows.get("stackshare-cold").get("requests").asLong(),
+                "a trace of this snapshot brings the job's objects in fewer requests than reads do: " + rows);
         assertTrue(rows.get("stackshare-node-cache").get("networkBytes").asLong() < libraryBytes / 10,
                 "a job over a filled node cache fetches no content: " + rows.get("stackshare-node-cache"));
-        for (JsonNode row : rows.values()) {
+        for (JsonNode row : rows.values()) { // publish-after-edit's is the command's time
             assertTrue(row.get("seconds").asDouble() > 0, row.toString());
         }
     }

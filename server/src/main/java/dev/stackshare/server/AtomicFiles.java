@@ -24,8 +24,8 @@ final class AtomicFiles {
     /**
      * Writes to a temporary file beside {@code target} (created mode 0600) and renames it into
      * place, so a crash or a concurrent reader never sees half a file. The temporary file is opened
-     * once, to create and write it: a first publish writes thousands of small objects, and a second
-     * open of each was a tenth of its time in the kernel.
+     * once, to create and write it (not {@code createTempFile} then {@code Files.write}): a first
+     * publish writes thousands of small objects.
      */
     static void write(Path target, byte[] bytes) throws IOException {
         Path temp = target.resolveSibling(".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
