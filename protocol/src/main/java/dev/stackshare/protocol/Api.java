@@ -42,6 +42,11 @@ public final class Api {
     public static final String METRICS = "/metrics";
     public static final String TREE_SUFFIX = "/tree";
     public static final String TRACE_SUFFIX = "/trace";
+    /**
+     * On {@code GET .../trace}: the snapshot the trace was recorded on, which is the asked one or,
+     * when it has none yet, the newest older snapshot of its view that has one.
+     */
+    public static final String TRACE_OF_HEADER = "X-Stackshare-Trace-Of";
     public static final String LATEST = "latest";
     public static final String DEFAULT_VIEW = "default";
     public static final String BEARER = "Bearer ";

@@ -79,11 +79,10 @@ final class ApiService {
                     "ETag", "\"tree-" + s.id() + "\""), new TreeObjects(store, s.tree(), s.chunkSize()));
         } else if (request instanceof ApiRequest.GetTrace r) {
             snapshot(r.id());
-            List<Digest> trace = snapshots.trace(r.id());
-            if (trace.isEmpty()) {
-                throw ApiError.notFound("no-trace", "no trace was published for snapshot " + r.id()
-                        + "; mount it with --record-trace and run the job once");
-            }
+            SnapshotStore.TraceFor found = snapshots.traceFor(r.id()).orElseThrow(() -> ApiError.notFound("no-trace",
+                    "no trace was published for snapshot " + r.id() + " or an older snapshot of its view"
+                            + "; mount it with --record-trace and run the job once"));
+            List<Digest> trace = found.digests();
             if (packs != null) {
                 packs.putList(trace); // a trace published before packs existed becomes a pack too
             }
@@ -91,7 +90,7 @@ final class ApiService {
             trace.forEach(d -> text.append(d.hex()).append('\n'));
             // A trace grows as jobs publish theirs: a shared cache must not keep an old one.
             return new Answer.Full(200, "text/plain", text.toString().getBytes(StandardCharsets.US_ASCII),
-                    Map.of("Cache-Control", NO_STORE));
+                    Map.of("Cache-Control", NO_STORE, Api.TRACE_OF_HEADER, found.recordedOn()));
         } else if (request instanceof ApiRequest.PutTrace r) {
             snapshot(r.id());
             List<Digest> read = digests(r.body());

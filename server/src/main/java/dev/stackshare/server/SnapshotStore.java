@@ -122,6 +122,39 @@ final class SnapshotStore {
         return digests;
     }
 
+    /** A trace to prefetch for a snapshot, and the snapshot it was recorded on. */
+    record TraceFor(String recordedOn, List<Digest> digests) {
+        TraceFor {
+            digests = List.copyOf(digests);
+        }
+    }
+
+    /**
+     * The trace a mount of snapshot {@code id} should prefetch: its own, else that of the newest
+     * older snapshot of the same view that has one. A publish after an edit changes few objects,
+     * so what a job read from the view's last snapshot is nearly what it reads from this one, and
+     * the first job after each publish need not start cold. Empty when neither exists.
+     */
+    Optional<TraceFor> traceFor(String id) throws IOException {
+        Snapshot snapshot = byId.get(id);
+        if (snapshot == null) {
+            return Optional.empty();
+        }
+        List<Snapshot> older = all();
+        for (int i = older.size() - 1; i >= 0; i--) {
+            Snapshot s = older.get(i);
+            boolean candidate = s.id().equals(id)
+                    || s.view().equals(snapshot.view()) && s.createdAt().isBefore(snapshot.createdAt());
+            if (candidate) {
+                List<Digest> digests = trace(s.id());
+                if (!digests.isEmpty()) {
+                    return Optional.of(new TraceFor(s.id(), digests));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Adds what a job read to the snapshot's trace: what earlier jobs read keeps its place, new
      * objects follow, at most {@code limit} in all. Returns the length of the trace now.

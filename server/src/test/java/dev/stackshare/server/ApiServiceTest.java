@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.BatchStream;
+import dev.stackshare.protocol.Chunking;
 import dev.stackshare.protocol.Digest;
+import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,5 +71,20 @@ class ApiServiceTest {
         ApiError e = assertThrows(ApiError.class,
                 () -> service.answer(new ApiRequest.Publish("view=x".getBytes(StandardCharsets.US_ASCII))));
         assertEquals(400, e.status());
+    }
+
+    @Test
+    void aTraceAnswerNamesTheSnapshotItWasRecordedOn() throws Exception {
+        SnapshotStore snapshots = SnapshotStore.open(tmp.resolve("snapshots"), tmp.resolve("views"));
+        Digest read = Digest.of(new byte[] {7});
+        snapshots.add(new Snapshot("000000000000000a", "default", Instant.ofEpochSecond(10),
+                Chunking.DEFAULT_CHUNK_SIZE, read, List.of(), Map.of()));
+        snapshots.add(new Snapshot("000000000000000b", "default", Instant.ofEpochSecond(20),
+                Chunking.DEFAULT_CHUNK_SIZE, read, List.of(), Map.of()));
+        snapshots.addTrace("000000000000000a", List.of(read), 10);
+        ApiService service = service();
+        Answer.Full answer = (Answer.Full) service.answer(new ApiRequest.GetTrace("000000000000000b"));
+        assertEquals(read.hex() + "\n", new String(answer.body(), StandardCharsets.US_ASCII));
+        assertEquals("000000000000000a", answer.headers().get(Api.TRACE_OF_HEADER));
     }
 }

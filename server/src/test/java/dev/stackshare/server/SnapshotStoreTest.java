@@ -83,4 +83,31 @@ class SnapshotStoreTest {
         assertEquals(List.of(), store.trace("000000000000000a"));
         assertTrue(Files.notExists(tmp.resolve("snapshots/000000000000000a.trace")));
     }
+
+    @Test
+    void aSnapshotWithoutATraceIsGivenTheNewestOlderTraceOfItsView() throws IOException {
+        SnapshotStore store = open();
+        Digest a = Digest.of(new byte[] {1});
+        Digest b = Digest.of(new byte[] {2});
+        Digest c = Digest.of(new byte[] {3});
+        store.add(snapshot("000000000000000a", "default", 10));
+        store.add(snapshot("000000000000000b", "default", 20));
+        store.add(snapshot("000000000000000c", "feature", 30));
+        store.add(snapshot("000000000000000d", "default", 40));
+        assertEquals(Optional.empty(), store.traceFor("000000000000000d"), "no trace anywhere yet");
+        store.addTrace("000000000000000a", List.of(a), 10);
+        store.addTrace("000000000000000b", List.of(b, a), 10);
+        store.addTrace("000000000000000c", List.of(c), 10);
+        assertEquals(Optional.of(new SnapshotStore.TraceFor("000000000000000b", List.of(b, a))),
+                store.traceFor("000000000000000d"), "the newest older one of the same view, not feature's newer one");
+        assertEquals(Optional.of(new SnapshotStore.TraceFor("000000000000000a", List.of(a))),
+                store.traceFor("000000000000000a"), "its own");
+        store.addTrace("000000000000000d", List.of(c, a), 10);
+        assertEquals(Optional.of(new SnapshotStore.TraceFor("000000000000000d", List.of(c, a))),
+                store.traceFor("000000000000000d"), "its own once a job recorded one");
+        assertEquals(List.of(), store.trace("000000000000000e"));
+        assertEquals(Optional.empty(), store.traceFor("000000000000000e"), "an unknown snapshot");
+        store.add(snapshot("0000000000000001", "default", 5));
+        assertEquals(Optional.empty(), store.traceFor("0000000000000001"), "only older snapshots lend theirs");
+    }
 }
