@@ -66,7 +66,8 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "--record-trace",
             description = "Record which objects the job reads and publish that trace for the snapshot at unmount, "
-                    + "so later mounts of it fetch them up front.")
+                    + "so later mounts of it (and of later snapshots of its view, until they have their own) "
+                    + "fetch them up front.")
     boolean recordTrace;
 
     @Option(names = "--no-trace-prefetch",
