@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
@@ -141,7 +140,6 @@ final class StableFrameCache {
             return;
         }
         Path target = pathOf(digest);
-        Path temp = null;
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + name.length + frame.length);
             DataOutputStream out = new DataOutputStream(bytes);
@@ -157,24 +155,13 @@ final class StableFrameCache {
             out.write(name);
             out.write(frame);
             out.flush();
-            temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-            Files.write(temp, bytes.toByteArray());
             boolean existed = Files.exists(target);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            AtomicFiles.write(target, bytes.toByteArray());
             if (!existed) {
                 added(digest, bytes.size());
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("stable cache write {}: {}", digest, e.toString());
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // left for the next start's clean-up
-                }
-            }
         }
     }
 
