@@ -147,9 +147,10 @@ public final class DelayRelay implements AutoCloseable {
                         linkFree = start + held.data().length * 1_000_000_000L / bytesPerSecond;
                         sleepUntil(linkFree);
                     }
+                    // Counted before the write: once the peer has the bytes, the stats must too.
+                    counter.addAndGet(held.data().length);
                     out.write(held.data());
                     out.flush();
-                    counter.addAndGet(held.data().length);
                 }
             } catch (IOException | InterruptedException e) {
                 try {
