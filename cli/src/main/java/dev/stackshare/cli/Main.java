@@ -60,10 +60,7 @@ public final class Main implements Runnable {
         if (verbose(args)) {
             System.setProperty(OUR_LOG_LEVEL, "debug");
         }
-        int code = run(args);
-        // Else the JVM's exit waits 0.3 s for the HTTP client's selector thread (see HttpClients).
-        dev.stackshare.client.HttpClients.stopAll();
-        System.exit(code);
+        System.exit(run(args));
     }
 
     /** Whether --verbose is among stackshare's own arguments (not the command that exec runs, after --). */

@@ -5,10 +5,8 @@ import dev.stackshare.protocol.Json;
 import dev.stackshare.protocol.ProtocolException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,15 +19,15 @@ final class HttpFailures {
 
     /** A request that got no HTTP answer at all. */
     static ClientException connection(String server, Duration timeout, Throwable cause) {
-        if (find(cause, UnresolvedAddressException.class) != null || find(cause, UnknownHostException.class) != null) {
+        if (find(cause, UnknownHostException.class) != null) {
             return new ClientException(ClientException.UNREACHABLE, "cannot reach server " + server
                     + ": unknown host; is the URL right?", cause);
         }
-        if (find(cause, HttpConnectTimeoutException.class) != null) {
+        if (find(cause, HttpTransport.ConnectTimeout.class) != null) {
             return new ClientException(ClientException.UNREACHABLE, "cannot reach server " + server
                     + ": no connection within " + seconds(timeout) + "; is the host up and the port open?", cause);
         }
-        if (find(cause, HttpTimeoutException.class) != null) {
+        if (find(cause, SocketTimeoutException.class) != null) {
             return timeout(server, timeout, cause);
         }
         ConnectException refused = find(cause, ConnectException.class);
@@ -100,7 +98,7 @@ final class HttpFailures {
         }
     }
 
-    /** HttpClient wraps the socket's ConnectException, often without a message: find the innermost reason. */
+    /** The innermost ConnectException's message (a wrapped one may have none). */
     private static String connectReason(Throwable t) {
         String reason = null;
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -1,5 +1,7 @@
 package dev.stackshare.client;
 
+import dev.stackshare.client.HttpTransport.Answer;
+import dev.stackshare.client.HttpTransport.Call;
 import dev.stackshare.protocol.Api;
 import dev.stackshare.protocol.BatchStream;
 import dev.stackshare.protocol.Digest;
@@ -13,19 +15,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,10 +59,9 @@ public final class ServerClient {
     private final ServerUrls urls;
     /** The origin's URL, for messages about requests only it answers. */
     private final String name;
-    private final String authorization;
     private final Duration timeout;
     private final Counters counters;
-    private final HttpClient http;
+    private final HttpTransport http;
     private final OverloadRetry overload = new OverloadRetry();
 
     public ServerClient(URI server, String token, Duration timeout) {
@@ -128,19 +122,11 @@ public final class ServerClient {
         }
         this.urls = urls;
         this.name = urls.origin();
-        this.authorization = Api.BEARER + token.strip();
         this.timeout = timeout;
         this.counters = counters;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (pin != null) {
-            builder.sslContext(pin.sslContext()); // else https trusts the JVM's CAs and checks the host name
-        } else if (urls.all().stream().noneMatch(url -> url.startsWith("https:"))) {
-            builder.sslContext(new PlainHttpContext());
-        }
-        this.http = HttpClients.build(builder);
+        // Without a pin, https trusts the JVM's CAs and checks the host name.
+        this.http = new HttpTransport(Api.BEARER + token.strip(), timeout,
+                pin == null ? null : pin.sslContext().getSocketFactory());
     }
 
     /** The origin (the last URL given). */
@@ -176,15 +162,14 @@ public final class ServerClient {
 
     /** Asks the server to take a new snapshot of its roots now; {@code view} may be null for the default view. */
     public Snapshot publish(String view) throws IOException {
-        HttpRequest.BodyPublisher body = view == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(Json.write(Map.of("view", view)));
-        HttpRequest request = request(Api.SNAPSHOTS).header("Content-Type", "application/json")
-                .POST(body).build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false, Route.ORIGIN);
         String what = "publish" + (view == null ? "" : " to view " + view);
-        check(response, response.body(), what, view);
-        return parse(response.body(), Snapshot.class, "the published snapshot");
+        byte[] body = bytes(publishCall(view), false, Route.ORIGIN, what, view);
+        return parse(body, Snapshot.class, "the published snapshot");
+    }
+
+    private static Call publishCall(String view) {
+        byte[] body = view == null ? new byte[0] : Json.write(Map.of("view", view));
+        return Call.post(Api.SNAPSHOTS, "application/json", body);
     }
 
     /**
@@ -193,18 +178,13 @@ public final class ServerClient {
      * last call has the final counts.
      */
     public Snapshot publish(String view, Consumer<Api.PublishProgress> progress) throws IOException {
-        HttpRequest.BodyPublisher body = view == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(Json.write(Map.of("view", view)));
-        HttpRequest request = request(Api.SNAPSHOTS).header("Content-Type", "application/json")
-                .header("Accept", Api.EVENTS_CONTENT_TYPE).POST(body).build();
         String what = "publish" + (view == null ? "" : " to view " + view);
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), false, Route.ORIGIN);
+        Answer response = send(publishCall(view).accepting(Api.EVENTS_CONTENT_TYPE), false, Route.ORIGIN);
         try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
+            if (response.status() != 200) {
                 check(response, in.readNBytes(MAX_ERROR_BODY), what, view);
             }
-            String type = response.headers().firstValue("Content-Type").orElse("");
+            String type = response.header("Content-Type").orElse("");
             if (!type.startsWith(Api.EVENTS_CONTENT_TYPE)) {
                 // An older server answers the plain record.
                 return parse(in.readAllBytes(), Snapshot.class, "the published snapshot");
@@ -251,11 +231,8 @@ public final class ServerClient {
 
     /** Removes old snapshots and the objects only they needed (or, with dryRun, says what it would remove). */
     public Lifecycle.GcReport gc(Lifecycle.GcRequest gc) throws IOException {
-        HttpRequest request = request(Lifecycle.GC).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(gc))).build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), false, Route.ORIGIN);
-        check(response, response.body(), "gc", null);
-        return parse(response.body(), Lifecycle.GcReport.class, "the gc report");
+        byte[] body = bytes(Call.post(Lifecycle.GC, "application/json", Json.write(gc)), false, Route.ORIGIN, "gc", null);
+        return parse(body, Lifecycle.GcReport.class, "the gc report");
     }
 
     /** One object as the server sends it: a zstd frame, neither inflated nor verified here. */
@@ -271,9 +248,8 @@ public final class ServerClient {
         for (Digest d : digests) {
             body.append(d.hex()).append('\n');
         }
-        HttpRequest request = request(Api.BATCH).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.US_ASCII)).build();
-        stream(request, "batch of " + digests.size() + " objects", null, sink);
+        Call call = Call.post(Api.BATCH, "text/plain", body.toString().getBytes(StandardCharsets.US_ASCII));
+        stream(call, "batch of " + digests.size() + " objects", null, sink);
     }
 
     /**
@@ -282,14 +258,13 @@ public final class ServerClient {
      * (404 or 405), and the sink then saw nothing.
      */
     boolean dirFiles(Digest directory, int chunkSize, ItemSink sink) throws IOException {
-        HttpRequest request = request(Api.DIRS + directory.hex() + Api.DIR_FILES + chunkSize).GET().build();
-        return stream(request, "small files of directory " + directory.shortHex(), null, sink, true);
+        Call call = Call.get(Api.DIRS + directory.hex() + Api.DIR_FILES + chunkSize);
+        return stream(call, "small files of directory " + directory.shortHex(), null, sink, true);
     }
 
     /** Every directory and chunk-list object of a snapshot, in one request. */
     void tree(String snapshotId, ItemSink sink) throws IOException {
-        HttpRequest request = request(Api.SNAPSHOTS + "/" + snapshotId + Api.TREE_SUFFIX).GET().build();
-        stream(request, "tree of snapshot " + snapshotId, snapshotId, sink);
+        stream(Call.get(Api.SNAPSHOTS + "/" + snapshotId + Api.TREE_SUFFIX), "tree of snapshot " + snapshotId, snapshotId, sink);
     }
 
     /**
@@ -297,14 +272,14 @@ public final class ServerClient {
      * when no trace was published for it (or the server predates traces).
      */
     List<Digest> trace(String snapshotId) throws IOException {
-        HttpResponse<byte[]> response = send(request(tracePath(snapshotId)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray(), true, Route.CONTENT);
-        if (response.statusCode() == 404) {
+        Answer response = send(Call.get(tracePath(snapshotId)), true, Route.CONTENT);
+        byte[] body = readAll(response);
+        if (response.status() == 404) {
             return List.of();
         }
-        check(response, response.body(), "trace of snapshot " + snapshotId, snapshotId);
+        check(response, body, "trace of snapshot " + snapshotId, snapshotId);
         List<Digest> digests = new ArrayList<>();
-        for (String line : new String(response.body(), StandardCharsets.US_ASCII).split("\n")) {
+        for (String line : new String(body, StandardCharsets.US_ASCII).split("\n")) {
             if (!line.isBlank()) {
                 try {
                     digests.add(Digest.parse(line.strip()));
@@ -323,10 +298,8 @@ public final class ServerClient {
         for (Digest d : digests) {
             body.append(d.hex()).append('\n');
         }
-        HttpRequest request = request(tracePath(snapshotId)).header("Content-Type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.US_ASCII)).build();
-        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray(), true, Route.ORIGIN);
-        check(response, response.body(), "publishing the trace of snapshot " + snapshotId, snapshotId);
+        Call call = Call.put(tracePath(snapshotId), "text/plain", body.toString().getBytes(StandardCharsets.US_ASCII));
+        bytes(call, true, Route.ORIGIN, "publishing the trace of snapshot " + snapshotId, snapshotId);
     }
 
     private static String tracePath(String snapshotId) {
@@ -344,12 +317,27 @@ public final class ServerClient {
     }
 
     private byte[] getBytes(Route route, String path, String what, String subject) throws IOException {
-        HttpResponse<byte[]> response = send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray(), true, route);
-        check(response, response.body(), what, subject);
+        byte[] body = bytes(Call.get(path), true, route, what, subject);
         if (path.startsWith(Api.OBJECTS)) {
-            counters.bytesFetched(response.body().length);
+            counters.bytesFetched(body.length);
         }
-        return response.body();
+        return body;
+    }
+
+    /** Sends a call and reads its whole answer, which must be a 200. */
+    private byte[] bytes(Call call, boolean idempotent, Route route, String what, String subject) throws IOException {
+        Answer response = send(call, idempotent, route);
+        byte[] body = readAll(response);
+        check(response, body, what, subject);
+        return body;
+    }
+
+    private byte[] readAll(Answer response) throws ClientException {
+        try {
+            return response.readAll();
+        } catch (IOException e) {
+            throw HttpFailures.connection(response.server(), timeout, e);
+        }
     }
 
     /**
@@ -359,22 +347,22 @@ public final class ServerClient {
      */
     boolean pack(Digest pack, ItemSink sink) throws IOException {
         counters.packRequest();
-        return stream(request(Api.PACKS + pack.hex()).GET().build(), "pack " + pack.shortHex(), null, sink, true);
+        return stream(Call.get(Api.PACKS + pack.hex()), "pack " + pack.shortHex(), null, sink, true);
     }
 
-    private void stream(HttpRequest request, String what, String subject, ItemSink sink) throws IOException {
-        stream(request, what, subject, sink, false);
+    private void stream(Call call, String what, String subject, ItemSink sink) throws IOException {
+        stream(call, what, subject, sink, false);
     }
 
-    private boolean stream(HttpRequest request, String what, String subject, ItemSink sink, boolean absentIsFalse)
+    private boolean stream(Call call, String what, String subject, ItemSink sink, boolean absentIsFalse)
             throws IOException {
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), true, Route.CONTENT);
+        Answer response = send(call, true, Route.CONTENT);
         try (InputStream body = new CountingStream(response.body(), counters)) {
-            if (absentIsFalse && (response.statusCode() == 404 || response.statusCode() == 405)) {
+            if (absentIsFalse && (response.status() == 404 || response.status() == 405)) {
                 body.readNBytes(MAX_ERROR_BODY);
                 return false;
             }
-            if (response.statusCode() != 200) {
+            if (response.status() != 200) {
                 check(response, body.readNBytes(MAX_ERROR_BODY), what, subject);
             }
             BatchStream.Reader reader = new BatchStream.Reader(body);
@@ -385,32 +373,25 @@ public final class ServerClient {
                 sink.accept(item);
             }
         } catch (ProtocolException e) {
-            throw new ClientException(ClientException.BAD_ANSWER, "server " + serverOf(response) + " sent a broken answer to "
+            throw new ClientException(ClientException.BAD_ANSWER, "server " + response.server() + " sent a broken answer to "
                     + what + ": " + e.getMessage(), e);
         }
         return true;
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(name + path))
-                .timeout(timeout)
-                .header("Authorization", authorization);
-    }
-
     /** Sends one request, retrying idempotent ones with backoff while no server can be reached. */
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean idempotent,
-                                     Route route) throws ClientException {
+    private Answer send(Call call, boolean idempotent, Route route) throws ClientException {
         long backoff = FIRST_BACKOFF_MS;
         for (int attempt = 1; ; attempt++) {
             try {
-                return route == Route.ORIGIN ? sendTo(name, request, handler) : sendForContent(request, handler);
+                return route == Route.ORIGIN ? sendTo(name, call) : sendForContent(call);
             } catch (ClientException e) {
                 boolean retry = idempotent && attempt < ATTEMPTS
                         && (ClientException.UNREACHABLE.equals(e.code()) || ClientException.NETWORK.equals(e.code()));
                 if (!retry) {
                     throw e;
                 }
-                log.debug("{} {} failed ({}); retrying in {} ms", request.method(), request.uri(), e.getMessage(), backoff);
+                log.debug("{} {} failed ({}); retrying in {} ms", call.method(), call.path(), e.getMessage(), backoff);
                 sleep(backoff);
                 backoff *= 3;
             }
@@ -421,15 +402,14 @@ public final class ServerClient {
      * Asks each server for content in turn ({@link ServerUrls#forContent}) until one answers
      * without a 5xx; the last one's answer (or failure) is final. A failed server backs off.
      */
-    private <T> HttpResponse<T> sendForContent(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-            throws ClientException {
+    private Answer sendForContent(Call call) throws ClientException {
         List<String> order = urls.forContent();
         for (int i = 0; ; i++) {
             String base = order.get(i);
             boolean last = i == order.size() - 1;
-            HttpResponse<T> response;
+            Answer response;
             try {
-                response = sendTo(base, request, handler);
+                response = sendTo(base, call);
             } catch (ClientException e) {
                 boolean connection = ClientException.UNREACHABLE.equals(e.code()) || ClientException.NETWORK.equals(e.code());
                 if (connection && order.size() > 1) {
@@ -440,11 +420,11 @@ public final class ServerClient {
                 }
                 continue;
             }
-            if (response.statusCode() < 500 || order.size() == 1) {
+            if (response.status() < 500 || order.size() == 1) {
                 urls.answered(base);
                 return response;
             }
-            backOff(base, "HTTP " + response.statusCode(), last ? null : order.get(i + 1));
+            backOff(base, "HTTP " + response.status(), last ? null : order.get(i + 1));
             if (last) {
                 return response;
             }
@@ -463,72 +443,38 @@ public final class ServerClient {
      * {@code Retry-After} (that server is overloaded and did nothing) is sent again after the wait
      * {@link OverloadRetry} gives, up to its bound, then returned like any other answer.
      */
-    private <T> HttpResponse<T> sendTo(String base, HttpRequest request, HttpResponse.BodyHandler<T> handler)
-            throws ClientException {
-        HttpRequest to = request;
-        if (!request.uri().toString().startsWith(base + "/")) {
-            to = HttpRequest.newBuilder(request, (header, value) -> true)
-                    .uri(URI.create(base + pathOf(request.uri()))).build();
-        }
+    private Answer sendTo(String base, Call call) throws ClientException {
         for (int retries = 0; ; retries++) {
             counters.request();
-            HttpResponse<T> response = await(http.sendAsync(to, handler), base);
-            var wait = overload.waitMillis(response.statusCode(), response.headers().firstValue("Retry-After"), retries);
+            Answer response;
+            try {
+                response = http.send(base, call);
+            } catch (IOException e) {
+                throw HttpFailures.connection(base, timeout, e);
+            }
+            var wait = overload.waitMillis(response.status(), response.header("Retry-After"), retries);
             if (wait.isEmpty() || retries == OverloadRetry.MAX_RETRIES) {
                 return response;
             }
             discard(response);
             counters.overloadRetry();
-            log.debug("{} {}: server overloaded (503); retrying in {} ms", to.method(), to.uri(), wait.get());
+            log.debug("{} {}{}: server overloaded (503); retrying in {} ms", call.method(), base, call.path(), wait.get());
             sleep(wait.get());
         }
     }
 
-    /** The path and query of a request URI made by {@link #request}, which puts the origin first. */
-    private String pathOf(URI uri) {
-        return uri.toString().substring(name.length());
-    }
-
-    /** The server (URL before {@code /v1/}) that gave an answer, for messages. */
-    private static String serverOf(HttpResponse<?> response) {
-        String uri = response.uri().toString();
-        int api = uri.indexOf("/v1/");
-        return api < 0 ? uri : uri.substring(0, api);
-    }
-
     /** Drops a failed answer's body, so its connection can be closed or reused. */
-    private static void discard(HttpResponse<?> response) {
-        if (response.body() instanceof InputStream in) {
-            try {
-                in.close();
-            } catch (IOException e) {
-                log.debug("closing a failed answer: {}", e.toString());
-            }
-        }
-    }
-
-    /**
-     * Waits for the answer with the request timeout as a hard deadline: HttpClient's own timeout
-     * stops at the response headers, and a stalled body must not hang a read forever.
-     */
-    private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> future, String server) throws ClientException {
+    private static void discard(Answer response) {
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw HttpFailures.timeout(server, timeout, e);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new ClientException(ClientException.INTERRUPTED, "interrupted while waiting for server " + server, e);
-        } catch (ExecutionException e) {
-            throw HttpFailures.connection(server, timeout, e.getCause());
+            response.close();
+        } catch (IOException e) {
+            log.debug("closing a failed answer: {}", e.toString());
         }
     }
 
-    private static void check(HttpResponse<?> response, byte[] body, String what, String subject) throws ClientException {
-        if (response.statusCode() != 200) {
-            throw HttpFailures.status(serverOf(response), response.statusCode(), body, what, subject);
+    private static void check(Answer response, byte[] body, String what, String subject) throws ClientException {
+        if (response.status() != 200) {
+            throw HttpFailures.status(response.server(), response.status(), body, what, subject);
         }
     }
 
