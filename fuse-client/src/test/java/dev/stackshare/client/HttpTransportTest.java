@@ -133,6 +133,19 @@ class HttpTransportTest {
     }
 
     @Test
+    void aRefusedTokenOnAPostIsA401NotALostConnection() throws Exception {
+        // HttpURLConnection cannot resend a streamed body after a 401; the status must still come through.
+        String base = serve(Script.ANSWER, 401, "{\"code\":\"unauthorized\",\"message\":\"bad token\"}");
+        Answer answer = transport(Duration.ofSeconds(5))
+                .send(base, Call.post("/v1/batch", "text/plain", "abc\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(401, answer.status());
+        answer.close();
+        ServerClient client = new ServerClient(URI.create(base), "sesame", Duration.ofSeconds(5));
+        ClientException e = assertThrows(ClientException.class, () -> client.publish(null));
+        assertEquals(ClientException.UNAUTHORIZED, e.code(), e.getMessage());
+    }
+
+    @Test
     void aServerThatNeverAnswersIsATimeoutNamingTheServer() throws Exception {
         String base = serve(Script.NEVER_ANSWER, 200, "");
         ServerClient client = new ServerClient(URI.create(base), "sesame", Duration.ofMillis(300));
