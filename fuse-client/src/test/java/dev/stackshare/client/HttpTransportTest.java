@@ -102,6 +102,11 @@ class HttpTransportTest {
         return new HttpTransport("Bearer sesame", timeout, null);
     }
 
+    private static Answer postBatch(String base, String body) throws IOException {
+        return transport(Duration.ofSeconds(5)).send(base, Call.post("/v1/batch", "text/plain",
+                body.getBytes(StandardCharsets.US_ASCII)));
+    }
+
     @Test
     void requestsInTurnShareOneKeptAliveConnection() throws Exception {
         String base = serve(Script.ANSWER, 200, "hello");
@@ -121,8 +126,7 @@ class HttpTransportTest {
     @Test
     void aPostCarriesItsBodyAndTypeAndAnErrorAnswerItsBodyAndHeaders() throws Exception {
         String base = serve(Script.ANSWER, 503, "{\"code\":\"overloaded\"}");
-        Answer answer = transport(Duration.ofSeconds(5))
-                .send(base, Call.post("/v1/batch", "text/plain", "abc\ndef\n".getBytes(StandardCharsets.US_ASCII)));
+        Answer answer = postBatch(base, "abc\ndef\n");
         assertEquals(503, answer.status());
         assertEquals("7", answer.header("Retry-After").orElseThrow());
         assertEquals("{\"code\":\"overloaded\"}", new String(answer.readAll(), StandardCharsets.UTF_8));
@@ -136,8 +140,7 @@ class HttpTransportTest {
     void aRefusedTokenOnAPostIsA401NotALostConnection() throws Exception {
         // HttpURLConnection cannot resend a streamed body after a 401; the status must still come through.
         String base = serve(Script.ANSWER, 401, "{\"code\":\"unauthorized\",\"message\":\"bad token\"}");
-        Answer answer = transport(Duration.ofSeconds(5))
-                .send(base, Call.post("/v1/batch", "text/plain", "abc\n".getBytes(StandardCharsets.US_ASCII)));
+        Answer answer = postBatch(base, "abc\n");
         assertEquals(401, answer.status());
         answer.close();
         ServerClient client = new ServerClient(URI.create(base), "sesame", Duration.ofSeconds(5));
