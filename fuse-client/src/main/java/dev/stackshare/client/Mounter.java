@@ -208,9 +208,7 @@ public final class Mounter {
         }
         List<Digest> missing = digests.stream().filter(d -> !disk.holds(d)).toList();
         if (missing.size() * 10L >= digests.size() * 9L) {
-            StringBuilder list = new StringBuilder(digests.size() * 65);
-            digests.forEach(d -> list.append(d.hex()).append('\n'));
-            http.offerPack(Digest.of(list.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)), digests);
+            http.offerPack(Digest.of(Digest.listText(digests)), digests);
         }
         long started = System.nanoTime();
         int claimed = memory.prefetch(missing, Runnable::run);

@@ -244,11 +244,7 @@ public final class ServerClient {
 
     /** Fetches many objects in one request; the sink sees every item, missing ones included. */
     void batch(Collection<Digest> digests, ItemSink sink) throws IOException {
-        StringBuilder body = new StringBuilder(digests.size() * 65);
-        for (Digest d : digests) {
-            body.append(d.hex()).append('\n');
-        }
-        Call call = Call.post(Api.BATCH, "text/plain", body.toString().getBytes(StandardCharsets.US_ASCII));
+        Call call = Call.post(Api.BATCH, "text/plain", Digest.listText(digests));
         stream(call, "batch of " + digests.size() + " objects", null, sink);
     }
 
@@ -294,11 +290,7 @@ public final class ServerClient {
 
     /** Publishes the objects a job read from this snapshot, so later mounts of it can fetch them up front. */
     void putTrace(String snapshotId, List<Digest> digests) throws IOException {
-        StringBuilder body = new StringBuilder(digests.size() * 65);
-        for (Digest d : digests) {
-            body.append(d.hex()).append('\n');
-        }
-        Call call = Call.put(tracePath(snapshotId), "text/plain", body.toString().getBytes(StandardCharsets.US_ASCII));
+        Call call = Call.put(tracePath(snapshotId), "text/plain", Digest.listText(digests));
         bytes(call, true, Route.ORIGIN, "publishing the trace of snapshot " + snapshotId, snapshotId);
     }
 

@@ -2,7 +2,9 @@ package dev.stackshare.protocol;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 
 /**
@@ -52,6 +54,16 @@ public record Digest(String hex) implements Comparable<Digest> {
         sha.reset();
         sha.update(data, offset, length);
         return fromBytes(sha.digest());
+    }
+
+    /**
+     * A list of digests as the API carries it (batch bodies, traces, pack lists): one hex digest
+     * and a newline each, in ASCII. The digest of this text names a pack, on client and server alike.
+     */
+    public static byte[] listText(Collection<Digest> digests) {
+        StringBuilder text = new StringBuilder(digests.size() * (2 * BYTES + 1));
+        digests.forEach(d -> text.append(d.hex()).append('\n'));
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     public static Digest fromBytes(byte[] raw) {

@@ -86,10 +86,8 @@ final class ApiService {
             if (packs != null) {
                 packs.putList(trace); // a trace published before packs existed becomes a pack too
             }
-            StringBuilder text = new StringBuilder(trace.size() * 65);
-            trace.forEach(d -> text.append(d.hex()).append('\n'));
             // A trace grows as jobs publish theirs: a shared cache must not keep an old one.
-            return new Answer.Full(200, "text/plain", text.toString().getBytes(StandardCharsets.US_ASCII),
+            return new Answer.Full(200, "text/plain", Digest.listText(trace),
                     Map.of("Cache-Control", NO_STORE, Api.TRACE_OF_HEADER, found.recordedOn()));
         } else if (request instanceof ApiRequest.PutTrace r) {
             snapshot(r.id());

@@ -45,16 +45,9 @@ final class PackStore {
         return dir.resolve(pack.hex().substring(0, 2)).resolve(pack.hex());
     }
 
-    /** The text of a list, one hex digest and a newline per object; its digest names the pack. */
-    static byte[] listText(List<Digest> digests) {
-        StringBuilder text = new StringBuilder(digests.size() * 65);
-        digests.forEach(d -> text.append(d.hex()).append('\n'));
-        return text.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
     /** Keeps a list so {@code GET /v1/packs/{its digest}} can answer it; returns that digest. */
     Digest putList(List<Digest> digests) throws IOException {
-        byte[] text = listText(digests);
+        byte[] text = Digest.listText(digests);
         Digest name = Digest.of(text);
         Path target = Path.of(base(name) + ".list");
         if (!Files.exists(target)) {

@@ -167,9 +167,7 @@ final class SnapshotStore {
             }
             merged.add(d);
         }
-        StringBuilder text = new StringBuilder(merged.size() * 65);
-        merged.forEach(d -> text.append(d.hex()).append('\n'));
-        AtomicFiles.write(snapshotsDir.resolve(id + TRACE_SUFFIX), text.toString().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.write(snapshotsDir.resolve(id + TRACE_SUFFIX), Digest.listText(merged));
         return merged.size();
     }
 
