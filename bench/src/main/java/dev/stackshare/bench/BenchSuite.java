@@ -51,6 +51,8 @@ public final class BenchSuite {
         BenchConfig own = new BenchConfig(config.launcher(), config.stack(), worktree, config.job(),
                 config.expectInOutput(), config.rttsMillis(), config.bytesPerSecond(), config.repetitions(),
                 config.scenarios(), config.outDir());
+        String stackNote = "Stack: " + own.stack() + "; " + CompiledModules.check(own.stack()).describe();
+        log.println(stackNote);
         List<Measurement> runs = new ArrayList<>();
         try (BenchContext ctx = new BenchContext(own, work)) {
             for (Scenario s : scenarios) {
@@ -72,7 +74,7 @@ public final class BenchSuite {
         }
         List<Report.Row> rows = Report.rows(runs);
         double main = own.rttsMillis().contains(MAIN_RTT) ? MAIN_RTT : own.rttsMillis().get(0);
-        Report.Results results = new Report.Results(commandLine, machine(), rows, Report.ratios(rows, main), runs);
+        Report.Results results = new Report.Results(commandLine, machine(), stackNote, rows, Report.ratios(rows, main), runs);
         Report.write(own.outDir(), results);
         return Report.markdown(results);
     }

@@ -24,7 +24,7 @@ final class Report {
     record Ratio(String name, double value, String target, boolean met) {
     }
 
-    record Results(String command, String machine, List<Row> rows, List<Ratio> ratios, List<Measurement> runs) {
+    record Results(String command, String machine, String stack, List<Row> rows, List<Ratio> ratios, List<Measurement> runs) {
     }
 
     private Report() {
@@ -88,6 +88,7 @@ final class Report {
         StringBuilder s = new StringBuilder();
         s.append("Command: `").append(results.command()).append("`\n\n");
         s.append("Machine: ").append(results.machine()).append("\n\n");
+        s.append(results.stack()).append("\n\n");
         s.append("| scenario | RTT ms | runs | job s (median) | set-up s | network MB | requests | objects | client peak RSS MB"
                 + " | mount CPU s in job | server CPU s in job |\n");
         s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * fetched alone; most of a package's modules are imported together, so a directory is the unit
  * that wastes least. Small means one chunk: big files are read chunk by chunk, with read-ahead,
  * except shared libraries, which are fetched whole on their first read (see {@link #isSharedLibrary}).
+ *
+ * <p>Once the job shows that it reads sources beside their compiled forms ({@link PycachePairing}),
+ * a package directory and its {@code __pycache__} are batched together, each in its own request.
  */
 final class DirectoryBatcher {
     private static final Logger log = LoggerFactory.getLogger(DirectoryBatcher.class);
@@ -58,6 +61,7 @@ final class DirectoryBatcher {
      * identical ones share one batch.
      */
     private final Set<Digest> batched = ConcurrentHashMap.newKeySet();
+    private final PycachePairing pycache = new PycachePairing();
 
     /**
      * @param onDisk   whether the node's disk cache holds an object: those are left to their reads
@@ -97,48 +101,75 @@ final class DirectoryBatcher {
             }
             return;
         }
-        // An empty file is never fetched, so it says nothing about what the caches hold.
-        if (file.size() == 0 || memory.contains(file.content()) || onDisk.test(file.content())) {
-            return;
-        }
         int slash = path.lastIndexOf('/');
         if (slash < 0) {
             return;
         }
-        Entry.Dir dir;
-        try {
-            dir = slash == 0 ? tree.root() : (tree.lookup(path.substring(0, slash)) instanceof Entry.Dir d ? d : null);
-        } catch (IOException e) {
-            return; // the read itself has found the file, so this does not happen; the read fetches it alone
+        String dirPath = slash == 0 ? "/" : path.substring(0, slash);
+        boolean paired = pycache.noteRead(dirPath, file.name());
+        // An empty file is never fetched, so it says nothing about what the caches hold.
+        if (file.size() == 0 || memory.contains(file.content()) || onDisk.test(file.content())) {
+            return;
         }
+        Entry.Dir dir = directory(dirPath);
         if (dir == null || !batched.add(dir.tree())) {
             return;
         }
+        batch(dirPath, dir, file);
+        if (paired) {
+            String partnerPath = PycachePairing.partnerOf(dirPath);
+            Entry.Dir partner = directory(partnerPath);
+            if (partner != null && batched.add(partner.tree())) {
+                batch(partnerPath, partner, null);
+            }
+        }
+    }
+
+    /** The directory at this path, or null when there is none. */
+    private Entry.Dir directory(String dirPath) {
+        try {
+            return dirPath.equals("/") ? tree.root() : tree.lookup(dirPath) instanceof Entry.Dir d ? d : null;
+        } catch (IOException e) {
+            return null; // the read itself has found its file; a partner directory may well not exist
+        }
+    }
+
+    /**
+     * Fetches, in one batch, the small files of {@code dir} that no cache holds, {@code first}
+     * (the file being read, or null for a partner directory) ahead of the rest.
+     */
+    private void batch(String dirPath, Entry.Dir dir, Entry.File first) {
+        int chunkSize = tree.snapshot().chunkSize();
         List<Digest> members;
         List<Digest> wanted = new ArrayList<>();
-        wanted.add(file.content());
-        long bytes = file.size();
+        long bytes = 0;
+        if (first != null) {
+            wanted.add(first.content());
+            bytes = first.size();
+        }
         try {
             List<Entry> entries = tree.list(dir).entries();
             members = offers == null || maxBatchBytes != SmallFiles.MAX_BYTES ? List.of() : SmallFiles.of(entries, chunkSize);
             for (Entry e : entries) {
-                if (e instanceof Entry.File f && !f.name().equals(file.name()) && f.size() > 0 && !Chunking.isChunked(f.size(), chunkSize)
-                        && bytes + f.size() <= maxBatchBytes && !memory.contains(f.content()) && !onDisk.test(f.content())) {
+                if (e instanceof Entry.File f && (first == null || !f.name().equals(first.name())) && f.size() > 0
+                        && !Chunking.isChunked(f.size(), chunkSize) && bytes + f.size() <= maxBatchBytes
+                        && !memory.contains(f.content()) && !onDisk.test(f.content())) {
                     wanted.add(f.content());
                     bytes += f.size();
                 }
             }
         } catch (IOException e) {
-            log.debug("no batch for {}: {}", path, e.getMessage());
+            log.debug("no batch for {}: {}", dirPath, e.getMessage());
             return;
         }
-        if (wanted.size() > 1) {
+        // A lone file being read needs no batch: its read fetches it.
+        if (wanted.size() > (first == null ? 0 : 1)) {
             // The GET form brings every member: worth it while the node lacks at least half.
             if (!members.isEmpty() && wanted.size() * 2L >= members.size() && new HashSet<>(members).containsAll(wanted)) {
                 offers.offerDirectory(dir.tree(), chunkSize, members);
             }
             int claimed = memory.prefetch(wanted, fetchers);
-            log.debug("batch for {}: {} objects, {} bytes", path.substring(0, Math.max(1, slash)), claimed, bytes);
+            log.debug("batch for {}{}: {} objects, {} bytes", dirPath, first == null ? " (paired)" : "", claimed, bytes);
         }
     }
 

@@ -161,6 +161,37 @@ class DirectoryBatcherTest {
     }
 
     @Test
+    void onceSourcesAreReadBesideCompiledFormsAPackageAndItsPycacheAreBatchedTogether() throws IOException {
+        Entry.File[] initPy = new Entry.File[3];
+        Entry.File[] modPy = new Entry.File[3];
+        Entry.File[] initPyc = new Entry.File[3];
+        Entry.File[] modPyc = new Entry.File[3];
+        Entry.Dir[] packages = new Entry.Dir[3];
+        for (int i = 0; i < 3; i++) {
+            initPy[i] = objects.file("__init__.py", 0644, TestSnapshot.bytes(40 + i, 10 + i));
+            modPy[i] = objects.file("mod.py", 0644, TestSnapshot.bytes(50 + i, 20 + i));
+            initPyc[i] = objects.file("__init__.cpython-311.pyc", 0644, TestSnapshot.bytes(60 + i, 30 + i));
+            modPyc[i] = objects.file("mod.cpython-311.pyc", 0644, TestSnapshot.bytes(70 + i, 40 + i));
+            packages[i] = objects.dir("p" + i, initPy[i], modPy[i], objects.dir("__pycache__", initPyc[i], modPyc[i]));
+        }
+        SnapshotTree python = SnapshotTree.build(objects.snapshot("0123456789abcdef", objects.dir("lib", packages)), objects);
+        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20);
+        for (int i = 0; i < 2; i++) {
+            batcher.firstRead("/lib/p" + i + "/__pycache__/__init__.cpython-311.pyc", initPyc[i]);
+            batcher.firstRead("/lib/p" + i + "/__init__.py", initPy[i]);
+        }
+        assertEquals(List.of(List.of(initPyc[0].content(), modPyc[0].content()), List.of(initPy[0].content(), modPy[0].content()),
+                List.of(initPyc[1].content(), modPyc[1].content()), List.of(initPy[1].content(), modPy[1].content())), batches,
+                "until then, one batch a directory as it is read");
+        batches.clear();
+        batcher.firstRead("/lib/p2/__pycache__/__init__.cpython-311.pyc", initPyc[2]);
+        assertEquals(List.of(List.of(initPyc[2].content(), modPyc[2].content()), List.of(initPy[2].content(), modPy[2].content())),
+                batches, "the package's sources come with its compiled files, in their own batch");
+        batcher.firstRead("/lib/p2/__init__.py", initPy[2]);
+        assertEquals(2, batches.size(), "the source's read finds it fetched");
+    }
+
+    @Test
     void rejectsANonPositiveBound() {
         assertThrows(IllegalArgumentException.class, () -> batcher(Set.of(), 0));
     }
