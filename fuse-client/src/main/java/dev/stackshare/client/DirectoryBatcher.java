@@ -62,6 +62,8 @@ final class DirectoryBatcher {
      */
     private final Set<Digest> batched = ConcurrentHashMap.newKeySet();
     private final PycachePairing pycache = new PycachePairing();
+    /** Fetches subpackages' compiled modules ahead of their imports; null: no guesses. */
+    private final SubpackageGuess subpackages;
 
     /**
      * @param onDisk   whether the node's disk cache holds an object: those are left to their reads
@@ -69,12 +71,15 @@ final class DirectoryBatcher {
      */
     DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
                      long maxBatchBytes) {
-        this(tree, memory, onDisk, fetchers, maxBatchBytes, null);
+        this(tree, memory, onDisk, fetchers, maxBatchBytes, null, null);
     }
 
-    /** @param offers takes a directory's GET form before its batch is fetched, or null to always POST */
+    /**
+     * @param offers  takes a directory's GET form before its batch is fetched, or null to always POST
+     * @param guesses where {@link SubpackageGuess} fetches, a pool of its own; null for no guesses
+     */
     DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
-                     long maxBatchBytes, Offers offers) {
+                     long maxBatchBytes, Offers offers, Executor guesses) {
         if (maxBatchBytes <= 0) {
             throw new IllegalArgumentException("batch size bound must be > 0 bytes, got " + maxBatchBytes);
         }
@@ -84,6 +89,8 @@ final class DirectoryBatcher {
         this.fetchers = fetchers;
         this.maxBatchBytes = maxBatchBytes;
         this.offers = offers;
+        this.subpackages = guesses == null ? null
+                : new SubpackageGuess(tree, this::batchNow, guesses, SubpackageGuess.MAX_GUESSED_BYTES);
     }
 
     /**
@@ -107,6 +114,9 @@ final class DirectoryBatcher {
         }
         String dirPath = slash == 0 ? "/" : path.substring(0, slash);
         boolean paired = pycache.noteRead(dirPath, file.name());
+        if (subpackages != null) {
+            subpackages.noteRead(dirPath);
+        }
         // An empty file is never fetched, so it says nothing about what the caches hold.
         if (file.size() == 0 || memory.contains(file.content()) || onDisk.test(file.content())) {
             return;
@@ -115,14 +125,19 @@ final class DirectoryBatcher {
         if (dir == null || !batched.add(dir.tree())) {
             return;
         }
-        batch(dirPath, dir, file);
+        batch(dirPath, dir, file, fetchers);
         if (paired) {
             String partnerPath = PycachePairing.partnerOf(dirPath);
             Entry.Dir partner = directory(partnerPath);
             if (partner != null && batched.add(partner.tree())) {
-                batch(partnerPath, partner, null);
+                batch(partnerPath, partner, null, fetchers);
             }
         }
+    }
+
+    /** A guessed directory's batch, fetched on this thread unless one has started; the bytes it asked for. */
+    private long batchNow(String dirPath, Entry.Dir dir) {
+        return batched.add(dir.tree()) ? batch(dirPath, dir, null, Runnable::run) : 0;
     }
 
     /** The directory at this path, or null when there is none. */
@@ -135,10 +150,11 @@ final class DirectoryBatcher {
     }
 
     /**
-     * Fetches, in one batch, the small files of {@code dir} that no cache holds, {@code first}
-     * (the file being read, or null for a partner directory) ahead of the rest.
+     * Fetches, in one batch on {@code executor}, the small files of {@code dir} that no cache
+     * holds, {@code first} (the file being read, or null for a partner or guessed directory) ahead
+     * of the rest; returns the bytes asked for.
      */
-    private void batch(String dirPath, Entry.Dir dir, Entry.File first) {
+    private long batch(String dirPath, Entry.Dir dir, Entry.File first, Executor executor) {
         int chunkSize = tree.snapshot().chunkSize();
         List<Digest> members;
         List<Digest> wanted = new ArrayList<>();
@@ -160,7 +176,7 @@ final class DirectoryBatcher {
             }
         } catch (IOException e) {
             log.debug("no batch for {}: {}", dirPath, e.getMessage());
-            return;
+            return 0;
         }
         // A lone file being read needs no batch: its read fetches it.
         if (wanted.size() > (first == null ? 0 : 1)) {
@@ -168,9 +184,11 @@ final class DirectoryBatcher {
             if (!members.isEmpty() && wanted.size() * 2L >= members.size() && new HashSet<>(members).containsAll(wanted)) {
                 offers.offerDirectory(dir.tree(), chunkSize, members);
             }
-            int claimed = memory.prefetch(wanted, fetchers);
-            log.debug("batch for {}{}: {} objects, {} bytes", dirPath, first == null ? " (paired)" : "", claimed, bytes);
+            int claimed = memory.prefetch(wanted, executor);
+            log.debug("batch for {}{}: {} objects, {} bytes", dirPath, first == null ? " (not read yet)" : "", claimed, bytes);
+            return bytes;
         }
+        return 0;
     }
 
     /**

@@ -52,6 +52,7 @@ public final class Mounter {
             Executors.newSingleThreadScheduledExecutor(daemonThreads("stackshare-cache"));
     /** Threads for read-ahead and directory batches: each holds one keep-alive connection while it fetches. */
     private static final int FETCH_THREADS = 4;
+    private static final int GUESS_THREADS = 2;
 
     private Mounter() {
     }
@@ -143,15 +144,19 @@ public final class Mounter {
                                  Path requestedMountpoint, Counters counters) throws IOException {
         Path mountpoint = MountTable.canonical(requestedMountpoint);
         ExecutorService readAhead = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads("stackshare-fetch"));
+        // Guessed batches have threads of their own, so the job's own batches never queue behind them.
+        ExecutorService guesses = Executors.newFixedThreadPool(GUESS_THREADS, daemonThreads("stackshare-guess"));
         SnapshotFileSystem fs;
         try {
             FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead, trace);
             DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
-                    ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers)
+                    ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers,
+                            guesses)
                     : null;
             fs = SnapshotFileSystem.of(tree, reader, Owner.ofCurrentProcess(), batcher, counters, KernelRelease.running());
         } catch (IOException | RuntimeException | LinkageError e) {
             readAhead.shutdownNow();
+            guesses.shutdownNow();
             if (e instanceof IOException io) {
                 throw io;
             }
@@ -167,6 +172,7 @@ public final class Mounter {
                 failure.set(e);
             } finally {
                 readAhead.shutdown();
+                guesses.shutdownNow();
                 if (afterUnmount != null && failure.get() == null) {
                     afterUnmount.run();
                 }

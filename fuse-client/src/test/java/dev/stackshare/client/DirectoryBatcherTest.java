@@ -140,7 +140,7 @@ class DirectoryBatcherTest {
         List<String> offered = new ArrayList<>();
         DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, d -> false, Runnable::run,
                 DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir.hex() + " "
-                        + chunkSize + " " + members));
+                        + chunkSize + " " + members), null);
         batcher.firstRead("/pkg/b.py", b);
         Entry.Dir pkg = (Entry.Dir) tree.lookup("/pkg");
         assertEquals(List.of(pkg.tree().hex() + " " + TestSnapshot.CHUNK_SIZE + " "
@@ -155,7 +155,7 @@ class DirectoryBatcherTest {
         SnapshotTree five = SnapshotTree.build(objects.snapshot("0123456789abcdef", objects.dir("pkg", a, b, c, d, e)), objects);
         List<Digest> offered = new ArrayList<>();
         new DirectoryBatcher(five, memory, Set.of(a.content(), c.content(), d.content())::contains, Runnable::run,
-                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir)).firstRead("/pkg/b.py", b);
+                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir), null).firstRead("/pkg/b.py", b);
         assertTrue(offered.isEmpty(), "2 of 5 missing: the GET form would bring 3 the node has");
         assertEquals(List.of(List.of(b.content(), e.content())), batches);
     }
@@ -189,6 +189,58 @@ class DirectoryBatcherTest {
                 batches, "the package's sources come with its compiled files, in their own batch");
         batcher.firstRead("/lib/p2/__init__.py", initPy[2]);
         assertEquals(2, batches.size(), "the source's read finds it fetched");
+    }
+
+    @Test
+    void theFirstReadInAPackagesPycacheFetchesItsSubpackagesCompiledModulesAhead() throws IOException {
+        Entry.File init = objects.file("__init__.py", 0644, TestSnapshot.bytes(10, 50));
+        Entry.File pkgInit = objects.file("__init__.cpython-311.pyc", 0644, TestSnapshot.bytes(30, 51));
+        Entry.File pkgMod = objects.file("m.cpython-311.pyc", 0644, TestSnapshot.bytes(40, 52));
+        Entry.File subInit = objects.file("__init__.cpython-311.pyc", 0644, TestSnapshot.bytes(31, 53));
+        Entry.File subMod = objects.file("s.cpython-311.pyc", 0644, TestSnapshot.bytes(41, 54));
+        Entry.File testMod = objects.file("t.cpython-311.pyc", 0644, TestSnapshot.bytes(42, 55));
+        Entry.File dataMod = objects.file("d.cpython-311.pyc", 0644, TestSnapshot.bytes(43, 56));
+        Entry.Dir pkg = objects.dir("pkg", init, objects.dir("__pycache__", pkgInit, pkgMod),
+                objects.dir("sub", init, objects.dir("__pycache__", subInit, subMod)),
+                objects.dir("tests", init, objects.dir("__pycache__", testMod)),
+                objects.dir("data", objects.dir("__pycache__", dataMod)));
+        Entry.File six = objects.file("six.cpython-311.pyc", 0644, TestSnapshot.bytes(44, 57));
+        SnapshotTree python = SnapshotTree.build(objects.snapshot("0123456789abcdef",
+                objects.dir("lib", pkg, objects.dir("__pycache__", six))), objects);
+        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run);
+        batcher.firstRead("/lib/__pycache__/six.cpython-311.pyc", six);
+        assertTrue(batches.isEmpty(), "a top-level module's directory (site-packages) is no package: nothing guessed");
+        batcher.firstRead("/lib/pkg/__pycache__/__init__.cpython-311.pyc", pkgInit);
+        assertEquals(List.of(List.of(subInit.content(), subMod.content()), List.of(pkgInit.content(), pkgMod.content())), batches,
+                "the subpackage's compiled modules (not the tests', not a directory without __init__.py), and the read's own batch");
+        batches.clear();
+        batcher.firstRead("/lib/pkg/__pycache__/m.cpython-311.pyc", pkgMod);
+        batcher.firstRead("/lib/pkg/sub/__pycache__/s.cpython-311.pyc", subMod);
+        memory.get(subMod.content());
+        assertTrue(batches.isEmpty(), "each guessed once, and the subpackage's reads find it fetched");
+    }
+
+    @Test
+    void guessedBatchesStopAtTheirByteBound() throws IOException {
+        Entry.File init = objects.file("__init__.py", 0644, TestSnapshot.bytes(10, 60));
+        Entry.File top = objects.file("__init__.cpython-311.pyc", 0644, TestSnapshot.bytes(30, 61));
+        Entry.Dir[] subs = new Entry.Dir[3];
+        for (int i = 0; i < 3; i++) {
+            subs[i] = objects.dir("s" + i, init, objects.dir("__pycache__",
+                    objects.file("a.cpython-311.pyc", 0644, TestSnapshot.bytes(100, 62 + i)),
+                    objects.file("b.cpython-311.pyc", 0644, TestSnapshot.bytes(100, 65 + i))));
+        }
+        Entry.Dir pkg = objects.dir("pkg", init, objects.dir("__pycache__", top), subs[0], subs[1], subs[2]);
+        SnapshotTree python = SnapshotTree.build(objects.snapshot("0123456789abcdef", pkg), objects);
+        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run);
+        List<String> guessed = new ArrayList<>();
+        new SubpackageGuess(python, (path, dir) -> {
+            guessed.add(path);
+            return 250;
+        }, Runnable::run, 400).noteRead("/pkg/__pycache__");
+        assertEquals(List.of("/pkg/s0/__pycache__", "/pkg/s1/__pycache__"), guessed, "the bound is checked before each guess");
+        batcher.firstRead("/pkg/__pycache__/__init__.cpython-311.pyc", top);
+        assertEquals(3, batches.size(), "with room, every subpackage is guessed");
     }
 
     @Test

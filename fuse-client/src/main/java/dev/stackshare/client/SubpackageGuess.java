@@ -1,0 +1,89 @@
+package dev.stackshare.client;
+
+import dev.stackshare.protocol.Entry;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guesses that a Python package being imported will import its subpackages, and fetches their
+ * compiled modules ahead of the job.
+ *
+ * <p>Importing a package runs its {@code __init__}, which mostly imports its subpackages one
+ * after another ({@code numpy} imports {@code numpy.core}, {@code numpy.lib}, ...), and each is
+ * a directory batch the job waits for in turn. So the first time the job reads from a package's
+ * {@code __pycache__} (a directory with an {@code __init__.py}, not {@code site-packages}), the
+ * {@code __pycache__} of each of its subpackages (a directory with an
+ * {@code __init__.py}; test packages left out) is batched on a thread of its own, so that the
+ * job's own batches never queue behind a guess. Guessed bytes are bounded per mount.
+ */
+final class SubpackageGuess {
+    private static final Logger log = LoggerFactory.getLogger(SubpackageGuess.class);
+    /** Raw bytes of guessed batches a mount fetches at most. */
+    static final long MAX_GUESSED_BYTES = 32L * 1024 * 1024;
+    /** Subpackages that a package's import does not import. */
+    private static final Set<String> NOT_IMPORTED = Set.of("tests", "test", "testing");
+
+    /** Batches one directory's small files if no batch of it has started, on the calling thread; returns the bytes asked for. */
+    @FunctionalInterface
+    interface Batches {
+        long batchNow(String path, Entry.Dir dir);
+    }
+
+    private final SnapshotTree tree;
+    private final Batches batches;
+    private final Executor guesses;
+    private final Set<String> guessedFrom = ConcurrentHashMap.newKeySet();
+    private final AtomicLong bytesLeft;
+
+    /** @param guesses where guessed batches are fetched: not the pool the job's own batches use */
+    SubpackageGuess(SnapshotTree tree, Batches batches, Executor guesses, long maxBytes) {
+        this.tree = tree;
+        this.batches = batches;
+        this.guesses = guesses;
+        this.bytesLeft = new AtomicLong(maxBytes);
+    }
+
+    /** Notes a file's first read in directory {@code dir}; the first in a package's {@code __pycache__} starts the guess. */
+    void noteRead(String dir) {
+        if (!dir.endsWith("/" + PycachePairing.PYCACHE) || bytesLeft.get() <= 0 || !guessedFrom.add(dir)) {
+            return;
+        }
+        try {
+            guesses.execute(() -> guess(PycachePairing.partnerOf(dir)));
+        } catch (RejectedExecutionException e) {
+            // the mount is closing
+        }
+    }
+
+    private boolean isPackage(Entry.Dir dir) throws IOException {
+        return tree.list(dir).find("__init__.py") instanceof Entry.File;
+    }
+
+    private void guess(String pkg) {
+        try {
+            // A __pycache__ beside top-level modules (site-packages) is no package's: its neighbours are not imported with it.
+            if (!((pkg.equals("/") ? tree.root() : tree.lookup(pkg)) instanceof Entry.Dir dir) || !isPackage(dir)) {
+                return;
+            }
+            for (Entry e : tree.list(dir).entries()) {
+                if (bytesLeft.get() <= 0) {
+                    log.debug("guessed batches reached their bound of {} bytes", MAX_GUESSED_BYTES);
+                    return;
+                }
+                if (e instanceof Entry.Dir sub && !NOT_IMPORTED.contains(sub.name()) && isPackage(sub)
+                        && tree.list(sub).find(PycachePairing.PYCACHE) instanceof Entry.Dir compiled) {
+                    String path = (pkg.equals("/") ? "" : pkg) + "/" + sub.name() + "/" + PycachePairing.PYCACHE;
+                    bytesLeft.addAndGet(-batches.batchNow(path, compiled));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("no guess for the subpackages of {}: {}", pkg, e.toString());
+        }
+    }
+}
