@@ -136,7 +136,7 @@ public final class ColdStart {
             FileReader reader = new FileReader(memory, snapshot.chunkSize(), fetchers);
             // As a mount does: a cold directory's batch goes as its cacheable GET form.
             DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, disk::holds, fetchers,
-                    DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, http::offerDirectory, null);
+                    DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, http::offerDirectory, null, () -> false);
             List<FileRead> reads = options.files().isEmpty() ? everyFile(tree, options.maxFiles())
                     : options.files().subList(0, Math.min(options.files().size(), options.maxFiles()));
             int files = 0;

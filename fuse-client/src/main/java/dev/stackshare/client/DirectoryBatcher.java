@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -71,15 +72,16 @@ final class DirectoryBatcher {
      */
     DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
                      long maxBatchBytes) {
-        this(tree, memory, onDisk, fetchers, maxBatchBytes, null, null);
+        this(tree, memory, onDisk, fetchers, maxBatchBytes, null, null, () -> false);
     }
 
     /**
      * @param offers  takes a directory's GET form before its batch is fetched, or null to always POST
-     * @param guesses where {@link SubpackageGuess} fetches, a pool of its own; null for no guesses
+     * @param guesses  where {@link SubpackageGuess} fetches, a pool of its own; null for no guesses
+     * @param guessing whether to guess now (not while a trace says what the job reads)
      */
     DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
-                     long maxBatchBytes, Offers offers, Executor guesses) {
+                     long maxBatchBytes, Offers offers, Executor guesses, BooleanSupplier guessing) {
         if (maxBatchBytes <= 0) {
             throw new IllegalArgumentException("batch size bound must be > 0 bytes, got " + maxBatchBytes);
         }
@@ -90,7 +92,7 @@ final class DirectoryBatcher {
         this.maxBatchBytes = maxBatchBytes;
         this.offers = offers;
         this.subpackages = guesses == null ? null
-                : new SubpackageGuess(tree, this::batchNow, guesses, SubpackageGuess.MAX_GUESSED_BYTES);
+                : new SubpackageGuess(tree, this::batchNow, guesses, guessing, SubpackageGuess.MAX_GUESSED_BYTES);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +108,9 @@ public final class Mounter {
             trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk, http),
                     r -> daemonThreads("stackshare-trace").newThread(r).start());
         }
-        MountedSnapshot mounted = start(tree, memory, disk::holds, http::offerDirectory, recorder,
+        // A trace says what the job reads; guesses would only add to it. Until its answer is in, no guess.
+        BooleanSupplier guessing = () -> trace == null || trace.isDone() && trace.join().isEmpty();
+        MountedSnapshot mounted = start(tree, memory, disk::holds, http::offerDirectory, guessing, recorder,
                 recorder == null ? null : () -> publishTrace(client, snapshot.id(), recorder), mountpoint, counters);
         mounted.finishBeforeClose(metadataWritten.get());
         MountReports.Writer report = new MountReports.Writer(new MountReports(cacheDir.mounts()), mountpoint,
@@ -130,17 +133,19 @@ public final class Mounter {
      */
     static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Path requestedMountpoint, Counters counters)
             throws IOException {
-        return start(tree, source, null, null, null, null, requestedMountpoint, counters);
+        return start(tree, source, null, null, () -> false, null, null, requestedMountpoint, counters);
     }
 
     /**
      * As above; when {@code source} is a {@link MemoryCache} and {@code onDisk} tells what the disk
-     * cache holds, the first open in a directory fetches the directory's small files in one batch.
+     * cache holds, the first open in a directory fetches the directory's small files in one batch,
+     * and, while {@code guessing} says so, subpackages' compiled modules are fetched ahead ({@link SubpackageGuess}).
      * With a {@code trace}, every chunk a read uses is recorded; {@code afterUnmount} (may be null)
      * runs on the filesystem's thread once it is unmounted, before {@link MountedSnapshot#awaitUnmounted} returns.
      */
     static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Predicate<Digest> onDisk,
-                                 DirectoryBatcher.Offers offers, TraceRecorder trace, Runnable afterUnmount,
+                                 DirectoryBatcher.Offers offers, BooleanSupplier guessing, TraceRecorder trace,
+                                 Runnable afterUnmount,
                                  Path requestedMountpoint, Counters counters) throws IOException {
         Path mountpoint = MountTable.canonical(requestedMountpoint);
         ExecutorService readAhead = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads("stackshare-fetch"));
@@ -151,7 +156,7 @@ public final class Mounter {
             FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead, trace);
             DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
                     ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers,
-                            guesses)
+                            guesses, guessing)
                     : null;
             fs = SnapshotFileSystem.of(tree, reader, Owner.ofCurrentProcess(), batcher, counters, KernelRelease.running());
         } catch (IOException | RuntimeException | LinkageError e) {

@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Python keeps {@code pkg/__pycache__/mod.cpython-311.pyc} beside {@code pkg/mod.py}. When
  * the compiled file is valid the interpreter reads only it, and fetching the sources would waste
- * bytes; when it is stale (a stack unpacked or copied with new times, as the corpus stack is) or
- * checked by hash, it reads the compiled file and then the source, and each package costs two
- * directory batches one after the other, two round trips on the job's path. So pairing waits for
- * evidence: a source read from a directory whose {@code __pycache__} the job read before, in
- * {@link #EVIDENCE} different directories. Until then nothing changes.
+ * bytes; when it is stale (a stack copied without its files' times) or checked by hash, it
+ * reads the compiled file and then the source, and each package costs two directory batches one
+ * after the other, two round trips on the job's path. So pairing waits for evidence: a source
+ * read from a directory whose {@code __pycache__} the job read before, in {@link #EVIDENCE}
+ * different directories. Until then nothing changes.
  */
 final class PycachePairing {
     static final String PYCACHE = "__pycache__";

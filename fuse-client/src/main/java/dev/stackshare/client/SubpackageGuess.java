@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code __pycache__} (a directory with an {@code __init__.py}, not {@code site-packages}), the
  * {@code __pycache__} of each of its subpackages (a directory with an
  * {@code __init__.py}; test packages left out) is batched on a thread of its own, so that the
- * job's own batches never queue behind a guess. Guessed bytes are bounded per mount.
+ * job's own batches never queue behind a guess. Guessed bytes are bounded per mount, and a mount
+ * that prefetches a trace does not guess: the trace says what the job reads.
  */
 final class SubpackageGuess {
     private static final Logger log = LoggerFactory.getLogger(SubpackageGuess.class);
@@ -38,20 +40,28 @@ final class SubpackageGuess {
     private final SnapshotTree tree;
     private final Batches batches;
     private final Executor guesses;
+    private final BooleanSupplier guessing;
     private final Set<String> guessedFrom = ConcurrentHashMap.newKeySet();
+    private final long maxBytes;
     private final AtomicLong bytesLeft;
 
-    /** @param guesses where guessed batches are fetched: not the pool the job's own batches use */
-    SubpackageGuess(SnapshotTree tree, Batches batches, Executor guesses, long maxBytes) {
+    /**
+     * @param guesses  where guessed batches are fetched: not the pool the job's own batches use
+     * @param guessing whether to guess now; asked at each read that could start a guess
+     */
+    SubpackageGuess(SnapshotTree tree, Batches batches, Executor guesses, BooleanSupplier guessing, long maxBytes) {
         this.tree = tree;
         this.batches = batches;
         this.guesses = guesses;
+        this.guessing = guessing;
+        this.maxBytes = maxBytes;
         this.bytesLeft = new AtomicLong(maxBytes);
     }
 
     /** Notes a file's first read in directory {@code dir}; the first in a package's {@code __pycache__} starts the guess. */
     void noteRead(String dir) {
-        if (!dir.endsWith("/" + PycachePairing.PYCACHE) || bytesLeft.get() <= 0 || !guessedFrom.add(dir)) {
+        if (!dir.endsWith("/" + PycachePairing.PYCACHE) || bytesLeft.get() <= 0 || !guessing.getAsBoolean()
+                || !guessedFrom.add(dir)) {
             return;
         }
         try {
@@ -73,7 +83,7 @@ final class SubpackageGuess {
             }
             for (Entry e : tree.list(dir).entries()) {
                 if (bytesLeft.get() <= 0) {
-                    log.debug("guessed batches reached their bound of {} bytes", MAX_GUESSED_BYTES);
+                    log.debug("guessed batches reached their bound of {} bytes", maxBytes);
                     return;
                 }
                 if (e instanceof Entry.Dir sub && !NOT_IMPORTED.contains(sub.name()) && isPackage(sub)

@@ -140,7 +140,7 @@ class DirectoryBatcherTest {
         List<String> offered = new ArrayList<>();
         DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, d -> false, Runnable::run,
                 DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir.hex() + " "
-                        + chunkSize + " " + members), null);
+                        + chunkSize + " " + members), null, () -> false);
         batcher.firstRead("/pkg/b.py", b);
         Entry.Dir pkg = (Entry.Dir) tree.lookup("/pkg");
         assertEquals(List.of(pkg.tree().hex() + " " + TestSnapshot.CHUNK_SIZE + " "
@@ -155,7 +155,7 @@ class DirectoryBatcherTest {
         SnapshotTree five = SnapshotTree.build(objects.snapshot("0123456789abcdef", objects.dir("pkg", a, b, c, d, e)), objects);
         List<Digest> offered = new ArrayList<>();
         new DirectoryBatcher(five, memory, Set.of(a.content(), c.content(), d.content())::contains, Runnable::run,
-                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir), null).firstRead("/pkg/b.py", b);
+                DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, (dir, chunkSize, members) -> offered.add(dir), null, () -> false).firstRead("/pkg/b.py", b);
         assertTrue(offered.isEmpty(), "2 of 5 missing: the GET form would bring 3 the node has");
         assertEquals(List.of(List.of(b.content(), e.content())), batches);
     }
@@ -207,7 +207,7 @@ class DirectoryBatcherTest {
         Entry.File six = objects.file("six.cpython-311.pyc", 0644, TestSnapshot.bytes(44, 57));
         SnapshotTree python = SnapshotTree.build(objects.snapshot("0123456789abcdef",
                 objects.dir("lib", pkg, objects.dir("__pycache__", six))), objects);
-        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run);
+        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run, () -> true);
         batcher.firstRead("/lib/__pycache__/six.cpython-311.pyc", six);
         assertTrue(batches.isEmpty(), "a top-level module's directory (site-packages) is no package: nothing guessed");
         batcher.firstRead("/lib/pkg/__pycache__/__init__.cpython-311.pyc", pkgInit);
@@ -232,15 +232,35 @@ class DirectoryBatcherTest {
         }
         Entry.Dir pkg = objects.dir("pkg", init, objects.dir("__pycache__", top), subs[0], subs[1], subs[2]);
         SnapshotTree python = SnapshotTree.build(objects.snapshot("0123456789abcdef", pkg), objects);
-        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run);
+        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run, () -> true);
         List<String> guessed = new ArrayList<>();
         new SubpackageGuess(python, (path, dir) -> {
             guessed.add(path);
             return 250;
-        }, Runnable::run, 400).noteRead("/pkg/__pycache__");
+        }, Runnable::run, () -> true, 400).noteRead("/pkg/__pycache__");
         assertEquals(List.of("/pkg/s0/__pycache__", "/pkg/s1/__pycache__"), guessed, "the bound is checked before each guess");
         batcher.firstRead("/pkg/__pycache__/__init__.cpython-311.pyc", top);
         assertEquals(3, batches.size(), "with room, every subpackage is guessed");
+    }
+
+    @Test
+    void noGuessWhileATraceSaysWhatTheJobReads() throws IOException {
+        Entry.File init = objects.file("__init__.py", 0644, TestSnapshot.bytes(10, 70));
+        Entry.File top = objects.file("__init__.cpython-311.pyc", 0644, TestSnapshot.bytes(30, 71));
+        Entry.File other = objects.file("o.cpython-311.pyc", 0644, TestSnapshot.bytes(30, 72));
+        Entry.File subA = objects.file("a.cpython-311.pyc", 0644, TestSnapshot.bytes(100, 73));
+        Entry.File subB = objects.file("b.cpython-311.pyc", 0644, TestSnapshot.bytes(100, 74));
+        SnapshotTree python = SnapshotTree.build(objects.snapshot("0123456789abcdef", objects.dir("pkg", init,
+                objects.dir("__pycache__", top, other), objects.dir("s", init, objects.dir("__pycache__", subA, subB)))), objects);
+        java.util.concurrent.atomic.AtomicBoolean traced = new java.util.concurrent.atomic.AtomicBoolean(true);
+        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run,
+                () -> !traced.get());
+        batcher.firstRead("/pkg/__pycache__/__init__.cpython-311.pyc", top);
+        assertEquals(List.of(List.of(top.content(), other.content())), batches, "a trace is being prefetched: the read's batch only");
+        traced.set(false);
+        batcher.firstRead("/pkg/__pycache__/o.cpython-311.pyc", other);
+        assertEquals(List.of(List.of(top.content(), other.content()), List.of(subA.content(), subB.content())), batches,
+                "no trace after all: the next read there guesses");
     }
 
     @Test
