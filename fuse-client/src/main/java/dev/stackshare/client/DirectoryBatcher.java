@@ -145,7 +145,7 @@ final class DirectoryBatcher {
     /** The directory at this path, or null when there is none. */
     private Entry.Dir directory(String dirPath) {
         try {
-            return dirPath.equals("/") ? tree.root() : tree.lookup(dirPath) instanceof Entry.Dir d ? d : null;
+            return tree.lookup(dirPath) instanceof Entry.Dir d ? d : null;
         } catch (IOException e) {
             return null; // the read itself has found its file; a partner directory may well not exist
         }

@@ -78,7 +78,7 @@ final class SubpackageGuess {
     private void guess(String pkg) {
         try {
             // A __pycache__ beside top-level modules (site-packages) is no package's: its neighbours are not imported with it.
-            if (!((pkg.equals("/") ? tree.root() : tree.lookup(pkg)) instanceof Entry.Dir dir) || !isPackage(dir)) {
+            if (!(tree.lookup(pkg) instanceof Entry.Dir dir) || !isPackage(dir)) {
                 return;
             }
             for (Entry e : tree.list(dir).entries()) {
