@@ -55,7 +55,8 @@ final class PycachePairing {
         return dir.equals("/") ? "/" + PYCACHE : dir + "/" + PYCACHE;
     }
 
-    private static boolean isPycache(String dir) {
+    /** Whether {@code dir} (an absolute path in the snapshot) is a {@code __pycache__} directory. */
+    static boolean isPycache(String dir) {
         return dir.endsWith("/" + PYCACHE);
     }
 

@@ -60,7 +60,7 @@ final class SubpackageGuess {
 
     /** Notes a file's first read in directory {@code dir}; the first in a package's {@code __pycache__} starts the guess. */
     void noteRead(String dir) {
-        if (!dir.endsWith("/" + PycachePairing.PYCACHE) || bytesLeft.get() <= 0 || !guessing.getAsBoolean()
+        if (!PycachePairing.isPycache(dir) || bytesLeft.get() <= 0 || !guessing.getAsBoolean()
                 || !guessedFrom.add(dir)) {
             return;
         }
