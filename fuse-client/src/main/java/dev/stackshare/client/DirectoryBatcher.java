@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Once the job shows that it reads sources beside their compiled forms ({@link PycachePairing}),
  * a package directory and its {@code __pycache__} are batched together, each in its own request.
+ * Without a trace it also guesses ahead: subpackages' compiled modules ({@link SubpackageGuess})
+ * and a file read in two sibling directories from all of them ({@link SiblingFiles}).
  */
 final class DirectoryBatcher {
     private static final Logger log = LoggerFactory.getLogger(DirectoryBatcher.class);
@@ -65,6 +67,8 @@ final class DirectoryBatcher {
     private final PycachePairing pycache = new PycachePairing();
     /** Fetches subpackages' compiled modules ahead of their imports; null: no guesses. */
     private final SubpackageGuess subpackages;
+    /** Fetches a file read in two sibling directories from all of them (package metadata scans); null: no guesses. */
+    private final SiblingFiles siblings;
 
     /**
      * @param onDisk   whether the node's disk cache holds an object: those are left to their reads
@@ -93,6 +97,8 @@ final class DirectoryBatcher {
         this.offers = offers;
         this.subpackages = guesses == null ? null
                 : new SubpackageGuess(tree, this::batchNow, guesses, guessing, SubpackageGuess.MAX_GUESSED_BYTES);
+        this.siblings = guesses == null ? null
+                : new SiblingFiles(tree, memory, onDisk, guesses, guessing, SiblingFiles.MAX_GUESSED_BYTES);
     }
 
     /**
@@ -118,6 +124,7 @@ final class DirectoryBatcher {
         boolean paired = pycache.noteRead(dirPath, file.name());
         if (subpackages != null) {
             subpackages.noteRead(dirPath);
+            siblings.noteRead(dirPath, file.name());
         }
         // An empty file is never fetched, so it says nothing about what the caches hold.
         if (file.size() == 0 || memory.contains(file.content()) || onDisk.test(file.content())) {
