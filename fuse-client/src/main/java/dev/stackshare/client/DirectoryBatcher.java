@@ -96,7 +96,8 @@ final class DirectoryBatcher {
         this.maxBatchBytes = maxBatchBytes;
         this.offers = offers;
         this.subpackages = guesses == null ? null
-                : new SubpackageGuess(tree, this::batchNow, guesses, guessing, SubpackageGuess.MAX_GUESSED_BYTES);
+                : new SubpackageGuess(tree, this::batchNow, this::extensionsNow, guesses, guessing,
+                        SubpackageGuess.MAX_GUESSED_BYTES);
         this.siblings = guesses == null ? null
                 : new SiblingFiles(tree, memory, onDisk, guesses, guessing, SiblingFiles.MAX_GUESSED_BYTES);
     }
@@ -147,6 +148,46 @@ final class DirectoryBatcher {
     /** A guessed directory's batch, fetched on this thread unless one has started; the bytes it asked for. */
     private long batchNow(String dirPath, Entry.Dir dir) {
         return batched.add(dir.tree()) ? batch(dirPath, dir, null, Runnable::run) : 0;
+    }
+
+    /**
+     * A package's extension modules (the shared libraries in its directory) that no read or batch
+     * has started, in one batch on this thread: small ones first, then each big one whole, as its
+     * first read would fetch it. Returns the bytes asked for.
+     */
+    private long extensionsNow(String dirPath, Entry.Dir dir) {
+        int chunkSize = tree.snapshot().chunkSize();
+        List<Digest> small = new ArrayList<>();
+        List<Digest> big = new ArrayList<>();
+        long bytes = 0;
+        try {
+            for (Entry e : tree.list(dir).entries()) {
+                if (e instanceof Entry.File f && f.size() > 0 && isSharedLibrary(f)) {
+                    boolean chunked = Chunking.isChunked(f.size(), chunkSize);
+                    // A big one is claimed as its first read would claim it, so that read starts no second batch.
+                    if (chunked && !batched.add(f.content())) {
+                        continue;
+                    }
+                    List<Digest> wanted = chunked ? big : small;
+                    int before = wanted.size();
+                    for (Digest d : chunked ? tree.chunks(f) : List.of(f.content())) {
+                        if (!memory.contains(d) && !onDisk.test(d)) {
+                            wanted.add(d);
+                        }
+                    }
+                    if (wanted.size() > before) {
+                        bytes += f.size();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.debug("no batch for the extension modules of {}: {}", dirPath, e.getMessage());
+            return 0;
+        }
+        small.addAll(big);
+        int claimed = memory.prefetch(small, Runnable::run);
+        log.debug("batch for the extension modules of {}: {} objects, {} bytes", dirPath, claimed, bytes);
+        return bytes;
     }
 
     /** The directory at this path, or null when there is none. */

@@ -237,10 +237,33 @@ class DirectoryBatcherTest {
         new SubpackageGuess(python, (path, dir) -> {
             guessed.add(path);
             return 250;
-        }, Runnable::run, () -> true, 400).noteRead("/pkg/__pycache__");
+        }, (path, dir) -> 0, Runnable::run, () -> true, 400).noteRead("/pkg/__pycache__");
         assertEquals(List.of("/pkg/s0/__pycache__", "/pkg/s1/__pycache__"), guessed, "the bound is checked before each guess");
         batcher.firstRead("/pkg/__pycache__/__init__.cpython-311.pyc", top);
         assertEquals(3, batches.size(), "with room, every subpackage is guessed");
+    }
+
+    @Test
+    void theFirstReadInAPackagesPycacheFetchesItsExtensionModulesSmallOnesFirst() throws IOException {
+        Entry.File init = objects.file("__init__.py", 0644, TestSnapshot.bytes(10, 40));
+        Entry.File top = objects.file("__init__.cpython-311.pyc", 0644, TestSnapshot.bytes(30, 41));
+        Entry.File bigExtension = objects.file("_core.cpython-311-x86_64-linux-gnu.so", 0755,
+                TestSnapshot.bytes(2 * TestSnapshot.CHUNK_SIZE, 42));
+        Entry.File smallExtension = objects.file("_small.cpython-311-x86_64-linux-gnu.so", 0755, TestSnapshot.bytes(700, 43));
+        Entry.File source = objects.file("core.py", 0644, TestSnapshot.bytes(500, 44));
+        SnapshotTree python = SnapshotTree.build(objects.snapshot("0123456789abcdef", objects.dir("pkg", init,
+                objects.dir("__pycache__", top), bigExtension, smallExtension, source)), objects);
+        DirectoryBatcher batcher = new DirectoryBatcher(python, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run,
+                () -> true);
+        batcher.firstRead("/pkg/__pycache__/__init__.cpython-311.pyc", top);
+        List<Digest> extensions = new ArrayList<>(List.of(smallExtension.content()));
+        extensions.addAll(python.chunks(bigExtension));
+        assertEquals(List.of(extensions), batches, "the read's own file came alone, the extension modules in one batch; no source");
+
+        batches.clear();
+        batcher.firstRead("/pkg/_core.cpython-311-x86_64-linux-gnu.so", bigExtension);
+        batcher.firstRead("/pkg/_small.cpython-311-x86_64-linux-gnu.so", smallExtension);
+        assertTrue(batches.isEmpty(), "their reads find them fetched and start no batch");
     }
 
     @Test
