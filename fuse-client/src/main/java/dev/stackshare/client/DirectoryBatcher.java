@@ -170,7 +170,7 @@ final class DirectoryBatcher {
                     }
                     List<Digest> wanted = chunked ? big : small;
                     int before = wanted.size();
-                    for (Digest d : chunked ? tree.chunks(f) : List.of(f.content())) {
+                    for (Digest d : chunked ? loadOrder(tree.chunks(f)) : List.of(f.content())) {
                         if (!memory.contains(d) && !onDisk.test(d)) {
                             wanted.add(d);
                         }
@@ -245,7 +245,7 @@ final class DirectoryBatcher {
      * The loader maps a shared library and then touches its pages out of order as code runs, so
      * sequential read-ahead never starts and each chunk would be a round trip on the job's critical
      * path (and the server's read, hash and compress of it). One streamed batch of the whole library,
-     * in file order, brings the header first and the rest while the loader relocates.
+     * in {@link #loadOrder}, brings the header and the relocated end first and the rest while the loader works.
      */
     static boolean isSharedLibrary(Entry.File file) {
         return file.size() <= MAX_LIBRARY_BATCH_BYTES && SHARED_LIBRARY.matcher(file.name()).matches();
@@ -266,7 +266,24 @@ final class DirectoryBatcher {
                 return;
             }
         }
-        int claimed = memory.prefetch(chunks, fetchers);
+        int claimed = memory.prefetch(loadOrder(chunks), fetchers);
         log.debug("batch for library {}: {} chunks", path, claimed);
+    }
+
+    /**
+     * A library's chunks in the order the loader wants them: the first (the ELF header, the
+     * symbol and relocation tables), the last (the relocations write the GOT and data at the end
+     * of the file: every library the corpus job waited on mid-load was waiting for its last
+     * chunk), then the rest in file order, as code runs.
+     */
+    static List<Digest> loadOrder(List<Digest> chunks) {
+        if (chunks.size() <= 2) {
+            return chunks;
+        }
+        List<Digest> ordered = new ArrayList<>(chunks.size());
+        ordered.add(chunks.get(0));
+        ordered.add(chunks.get(chunks.size() - 1));
+        ordered.addAll(chunks.subList(1, chunks.size() - 1));
+        return ordered;
     }
 }

@@ -109,7 +109,18 @@ class DirectoryBatcherTest {
         DirectoryBatcher batcher = batcher(Set.of(), 1 << 20);
         batcher.firstRead("/pkg/big.so", big);
         batcher.firstRead("/pkg/big.so", big);
-        assertEquals(List.of(chunks), batches, "every chunk, in file order, once");
+        assertEquals(List.of(List.of(chunks.get(0), chunks.get(2), chunks.get(1))), batches,
+                "every chunk, once: the first, the last (relocations), then the rest");
+    }
+
+    @Test
+    void aLibrarysChunksComeFirstLastThenInFileOrder() {
+        List<Digest> d = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            d.add(Digest.of(new byte[] {(byte) i}));
+        }
+        assertEquals(List.of(d.get(0), d.get(4), d.get(1), d.get(2), d.get(3)), DirectoryBatcher.loadOrder(d));
+        assertEquals(d.subList(0, 2), DirectoryBatcher.loadOrder(d.subList(0, 2)));
     }
 
     @Test
