@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs the bench suite: stackshare against local disk, sshfs and copying the stack, on the
 # same run, over a delaying relay on loopback. Installs what the peers need (Debian:
-# openssh-server for a private sshd, sshfs, rsync, zstd), builds, then passes its arguments
+# openssh-server for a private sshd, sshfs, bindfs, rsync, zstd), builds, then passes its arguments
 # to `stackshare bench` (see `bin/stackshare bench --help`). Run as root: cold runs drop the
 # page cache, and the corpus stack is built with apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 need=()
-for pkg in openssh-server openssh-client sshfs rsync zstd; do
+for pkg in openssh-server openssh-client sshfs bindfs rsync zstd; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

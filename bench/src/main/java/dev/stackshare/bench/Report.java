@@ -105,6 +105,13 @@ final class Report {
                         r.met() ? "yes" : "**no**"));
             }
         }
+        Row floor = find(results.rows(), "fuse-passthrough-cold", 0);
+        Row local = find(results.rows(), "local-cold", 0);
+        if (floor != null && local != null && local.seconds() > 0) {
+            s.append(String.format(Locale.ROOT, "%nThe FUSE floor: fuse-passthrough-cold / local cold = %.2f (bindfs, a libfuse 2 "
+                    + "passthrough in C, over the same disk: what any libfuse 2 filesystem adds on this machine before it "
+                    + "fetches anything).%n", floor.seconds() / local.seconds()));
+        }
         return s.toString();
     }
 

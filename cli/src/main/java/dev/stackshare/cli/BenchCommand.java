@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
             "under --corpus-dir; needs root for apt-get). Or give your own --stack, --worktree",
             "and --job. Cold runs drop the page cache (as root) and use a fresh mount and node",
             "cache. Writes results.md, results.json and chart.svg to --out. Scripts/bench.sh",
-            "installs sshd, sshfs and rsync and runs this.",
+            "installs sshd, sshfs, bindfs and rsync and runs this.",
         })
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -64,6 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
             description = "Scenarios to run (default: all): local-cold, local-warm, stackshare-cold, stackshare-warm, "
                     + "stackshare-node-cache (a fresh mount over a node cache an earlier job filled), stackshare-trace, "
+                    + "fuse-passthrough-cold (bindfs over the local stack: the floor of any libfuse 2 filesystem), "
                     + "sshfs-cold, sshfs-warm, copy-tar-zstd, copy-rsync, publish-after-edit.")
     List<String> scenarios = new ArrayList<>(BenchSuite.ALL_SCENARIOS);
 

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Once the job shows that it reads sources beside their compiled forms ({@link PycachePairing}),
  * a package directory and its {@code __pycache__} are batched together, each in its own request.
- * Without a trace it also guesses ahead: subpackages' compiled modules ({@link SubpackageGuess})
- * and a file read in two sibling directories from all of them ({@link SiblingFiles}).
+ * Without a trace it also guesses ahead: a package's extension modules and its subpackages'
+ * compiled modules ({@link SubpackageGuess}), and a file read in two sibling directories from all
+ * of them ({@link SiblingFiles}).
  */
 final class DirectoryBatcher {
     private static final Logger log = LoggerFactory.getLogger(DirectoryBatcher.class);
