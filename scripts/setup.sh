@@ -5,11 +5,12 @@
 #   nginx-light: the HTTP cache FanOutIT puts between mounts and the server
 #   chromium, chromium-driver: StatusPageBrowserIT logs in to the status page headless and takes a screenshot
 #   openssl: TlsIT makes a PEM pair with it and checks the printed pin against its fingerprint
+#   bindfs: the bench's FUSE floor, a libfuse 2 passthrough in C (BenchSuiteIT runs it)
 # Then builds the launcher's jar (bin/stackshare runs cli/target/stackshare.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in libfuse2 fuse3 git python3 maven openjdk-17-jdk-headless nginx-light openssl chromium chromium-driver; do
+for pkg in libfuse2 fuse3 git python3 maven openjdk-17-jdk-headless nginx-light openssl bindfs chromium chromium-driver; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
