@@ -274,8 +274,8 @@ final class DirectoryBatcher {
     /**
      * A library's chunks in the order the loader wants them: the first (the ELF header, the
      * symbol and relocation tables), the last (the relocations write the GOT and data at the end
-     * of the file: every library the corpus job waited on mid-load was waiting for its last
-     * chunk), then the rest in file order, as code runs.
+     * of the file: in the corpus job, the first wait inside each library after its header was
+     * for its last chunk), then the rest in file order, as code runs.
      */
     static List<Digest> loadOrder(List<Digest> chunks) {
         if (chunks.size() <= 2) {

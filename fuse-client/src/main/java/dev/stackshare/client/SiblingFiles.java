@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Package metadata scans do this: {@code pkg_resources} and {@code importlib.metadata} read
  * {@code PKG-INFO} (or {@code METADATA}, {@code entry_points.txt}) in every {@code *.egg-info}
  * or {@code *.dist-info} directory of a {@code site-packages}, one directory after another, and
- * each is a round trip of its own: the corpus job's {@code pkg_resources} import read 45 in a
+ * each is a round trip of its own: the corpus job's {@code pkg_resources} import waited for 41 in a
  * row. Only the named file comes from each sibling, not the sibling's whole directory batch
  * (an {@code egg-info}'s {@code SOURCES.txt} is often the biggest file in it), and the reads
  * that follow hit memory, so they start no batch of their own. Guessed bytes are bounded per
