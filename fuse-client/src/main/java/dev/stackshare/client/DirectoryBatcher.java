@@ -87,6 +87,17 @@ final class DirectoryBatcher {
      */
     DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
                      long maxBatchBytes, Offers offers, Executor guesses, BooleanSupplier guessing) {
+        this(tree, memory, onDisk, fetchers, maxBatchBytes, offers, guesses, guessing, false);
+    }
+
+    /**
+     * @param throughCaches whether HTTP caches stand before the origin: then only guesses that
+     *                      can go as a directory's cacheable GET form are made (subpackages'
+     *                      compiled modules), not those only a POST can ask for (extension
+     *                      modules, sibling files), which every node would send to the origin
+     */
+    DirectoryBatcher(SnapshotTree tree, MemoryCache memory, Predicate<Digest> onDisk, Executor fetchers,
+                     long maxBatchBytes, Offers offers, Executor guesses, BooleanSupplier guessing, boolean throughCaches) {
         if (maxBatchBytes <= 0) {
             throw new IllegalArgumentException("batch size bound must be > 0 bytes, got " + maxBatchBytes);
         }
@@ -97,9 +108,9 @@ final class DirectoryBatcher {
         this.maxBatchBytes = maxBatchBytes;
         this.offers = offers;
         this.subpackages = guesses == null ? null
-                : new SubpackageGuess(tree, this::batchNow, this::extensionsNow, guesses, guessing,
-                        SubpackageGuess.MAX_GUESSED_BYTES);
-        this.siblings = guesses == null ? null
+                : new SubpackageGuess(tree, this::batchNow, throughCaches ? (path, dir) -> 0 : this::extensionsNow, guesses,
+                        guessing, SubpackageGuess.MAX_GUESSED_BYTES);
+        this.siblings = guesses == null || throughCaches ? null
                 : new SiblingFiles(tree, memory, onDisk, guesses, guessing, SiblingFiles.MAX_GUESSED_BYTES);
     }
 
@@ -126,6 +137,8 @@ final class DirectoryBatcher {
         boolean paired = pycache.noteRead(dirPath, file.name());
         if (subpackages != null) {
             subpackages.noteRead(dirPath);
+        }
+        if (siblings != null) {
             siblings.noteRead(dirPath, file.name());
         }
         // An empty file is never fetched, so it says nothing about what the caches hold.

@@ -110,7 +110,9 @@ public final class Mounter {
         }
         // A trace says what the job reads; guesses would only add to it. Until its answer is in, no guess.
         BooleanSupplier guessing = () -> trace == null || trace.isDone() && trace.join().isEmpty();
-        MountedSnapshot mounted = start(tree, memory, disk::holds, http::offerDirectory, guessing, recorder,
+        // Through HTTP caches, a guess that only a POST can ask for would reach the origin from every node.
+        boolean throughCaches = client.servers().size() > 1;
+        MountedSnapshot mounted = start(tree, memory, disk::holds, http::offerDirectory, guessing, throughCaches, recorder,
                 recorder == null ? null : () -> publishTrace(client, snapshot.id(), recorder), mountpoint, counters);
         mounted.finishBeforeClose(metadataWritten.get());
         MountReports.Writer report = new MountReports.Writer(new MountReports(cacheDir.mounts()), mountpoint,
@@ -133,18 +135,20 @@ public final class Mounter {
      */
     static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Path requestedMountpoint, Counters counters)
             throws IOException {
-        return start(tree, source, null, null, () -> false, null, null, requestedMountpoint, counters);
+        return start(tree, source, null, null, () -> false, false, null, null, requestedMountpoint, counters);
     }
 
     /**
      * As above; when {@code source} is a {@link MemoryCache} and {@code onDisk} tells what the disk
      * cache holds, the first open in a directory fetches the directory's small files in one batch,
-     * and, while {@code guessing} says so, subpackages' compiled modules are fetched ahead ({@link SubpackageGuess}).
-     * With a {@code trace}, every chunk a read uses is recorded; {@code afterUnmount} (may be null)
+     * and, while {@code guessing} says so, what the job will likely read next is fetched ahead
+     * ({@link SubpackageGuess}, {@link SiblingFiles}; only what a cacheable GET brings when
+     * {@code throughCaches}). With a {@code trace}, every chunk a read uses is recorded; {@code afterUnmount} (may be null)
      * runs on the filesystem's thread once it is unmounted, before {@link MountedSnapshot#awaitUnmounted} returns.
      */
     static MountedSnapshot start(SnapshotTree tree, ObjectSource source, Predicate<Digest> onDisk,
-                                 DirectoryBatcher.Offers offers, BooleanSupplier guessing, TraceRecorder trace,
+                                 DirectoryBatcher.Offers offers, BooleanSupplier guessing, boolean throughCaches,
+                                 TraceRecorder trace,
                                  Runnable afterUnmount,
                                  Path requestedMountpoint, Counters counters) throws IOException {
         Path mountpoint = MountTable.canonical(requestedMountpoint);
@@ -156,7 +160,7 @@ public final class Mounter {
             FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead, trace);
             DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
                     ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers,
-                            guesses, guessing)
+                            guesses, guessing, throughCaches)
                     : null;
             fs = SnapshotFileSystem.of(tree, reader, Owner.ofCurrentProcess(), batcher, counters, KernelRelease.running());
         } catch (IOException | RuntimeException | LinkageError e) {

@@ -275,6 +275,13 @@ class DirectoryBatcherTest {
         batcher.firstRead("/pkg/_core.cpython-311-x86_64-linux-gnu.so", bigExtension);
         batcher.firstRead("/pkg/_small.cpython-311-x86_64-linux-gnu.so", smallExtension);
         assertTrue(batches.isEmpty(), "their reads find them fetched and start no batch");
+
+        // Through HTTP caches only a POST could ask for them, and every node's would reach the origin.
+        MemoryCache fresh = new MemoryCache(recording, 1 << 24, new Counters());
+        batches.clear();
+        new DirectoryBatcher(python, fresh, d -> false, Runnable::run, 1 << 20, null, Runnable::run, () -> true, true)
+                .firstRead("/pkg/__pycache__/__init__.cpython-311.pyc", top);
+        assertTrue(batches.isEmpty(), "through caches the extension modules are left to their reads: " + batches);
     }
 
     @Test

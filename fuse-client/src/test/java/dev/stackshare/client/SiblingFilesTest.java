@@ -74,6 +74,17 @@ class SiblingFilesTest {
     }
 
     @Test
+    void throughHttpCachesNoSiblingIsGuessed() throws IOException {
+        // Only a POST can ask for the siblings' files, and every node's POST would reach the origin.
+        DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run,
+                () -> true, true);
+        batcher.firstRead(pkgInfoPath(0), pkgInfo[0]);
+        batcher.firstRead(pkgInfoPath(1), pkgInfo[1]);
+        assertEquals(List.of(List.of(pkgInfo[0].content(), sources[0].content()), List.of(pkgInfo[1].content(), sources[1].content())),
+                batches, "each directory's own batch, nothing guessed");
+    }
+
+    @Test
     void aSecondReadInTheSameDirectoryOrOfAnotherNameGuessesNothing() throws IOException {
         SiblingFiles siblings = new SiblingFiles(tree, memory, d -> false, Runnable::run, () -> true, 1 << 20);
         siblings.noteRead("/site/p0-1.0.egg-info", "PKG-INFO");
