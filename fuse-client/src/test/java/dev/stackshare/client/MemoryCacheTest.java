@@ -142,22 +142,8 @@ class MemoryCacheTest {
     void prefetchClaimsAtOnceSoAReaderWaitsForTheBatchInsteadOfFetchingAgain() throws Exception {
         Digest a = objects.put(TestSnapshot.bytes(100, 7));
         Digest b = objects.put(TestSnapshot.bytes(100, 8));
-        List<List<Digest>> asked = new ArrayList<>();
-        ObjectSource recording = new ObjectSource() {
-            @Override
-            public byte[] get(Digest digest) throws IOException {
-                asked.add(List.of(digest));
-                return objects.get(digest);
-            }
-
-            @Override
-            public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
-                asked.add(List.copyOf(digests));
-                for (Digest d : digests) {
-                    sink.accept(d, objects.get(d));
-                }
-            }
-        };
+        RecordingSource recording = new RecordingSource(objects);
+        List<List<Digest>> asked = recording.calls;
         MemoryCache cache = new MemoryCache(recording, 1 << 20, counters);
         List<Runnable> queued = new ArrayList<>();
 

@@ -14,22 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Package metadata scans: a file read in two sibling directories is fetched from all of them in one batch. */
 class SiblingFilesTest {
     private final TestSnapshot objects = new TestSnapshot();
-    private final List<List<Digest>> batches = new ArrayList<>();
-    private final ObjectSource recording = new ObjectSource() {
-        @Override
-        public byte[] get(Digest digest) throws IOException {
-            batches.add(List.of(digest));
-            return objects.get(digest);
-        }
-
-        @Override
-        public void getEach(java.util.Collection<Digest> digests, Sink sink) throws IOException {
-            batches.add(List.copyOf(digests));
-            for (Digest d : digests) {
-                sink.accept(d, objects.get(d));
-            }
-        }
-    };
+    private final RecordingSource recording = new RecordingSource(objects);
+    private final List<List<Digest>> batches = recording.calls;
     private final MemoryCache memory = new MemoryCache(recording, 1 << 24, new Counters());
     private final Entry.File[] pkgInfo = new Entry.File[4];
     private final Entry.File[] sources = new Entry.File[4];
