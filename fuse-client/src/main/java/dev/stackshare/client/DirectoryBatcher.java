@@ -108,7 +108,7 @@ final class DirectoryBatcher {
         this.maxBatchBytes = maxBatchBytes;
         this.offers = offers;
         this.subpackages = guesses == null ? null
-                : new SubpackageGuess(tree, this::batchNow, throughCaches ? (path, dir) -> 0 : this::extensionsNow, guesses,
+                : new SubpackageGuess(tree, this::batchNow, throughCaches ? null : this::extensionsNow, guesses,
                         guessing, SubpackageGuess.MAX_GUESSED_BYTES);
         this.siblings = guesses == null || throughCaches ? null
                 : new SiblingFiles(tree, memory, onDisk, guesses, guessing, SiblingFiles.MAX_GUESSED_BYTES);

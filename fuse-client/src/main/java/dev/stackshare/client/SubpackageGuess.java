@@ -51,7 +51,7 @@ final class SubpackageGuess {
 
     /**
      * @param batches    a directory's small files ({@code __pycache__})
-     * @param extensions a package directory's extension modules
+     * @param extensions a package directory's extension modules, or null for none
      * @param guesses    where guessed batches are fetched: not the pool the job's own batches use
      * @param guessing   whether to guess now; asked at each read that could start a guess
      */
@@ -75,7 +75,9 @@ final class SubpackageGuess {
         String pkg = PycachePairing.partnerOf(dir);
         try {
             // Two tasks, so that a big extension module does not hold up the subpackages' batches.
-            guesses.execute(() -> guessExtensions(pkg));
+            if (extensions != null) {
+                guesses.execute(() -> guessExtensions(pkg));
+            }
             guesses.execute(() -> guess(pkg));
         } catch (RejectedExecutionException e) {
             // the mount is closing
