@@ -142,7 +142,7 @@ final class DirectoryBatcher {
             siblings.noteRead(dirPath, file.name());
         }
         // An empty file is never fetched, so it says nothing about what the caches hold.
-        if (file.size() == 0 || memory.contains(file.content()) || onDisk.test(file.content())) {
+        if (file.size() == 0 || held(file.content())) {
             return;
         }
         Entry.Dir dir = directory(dirPath);
@@ -185,7 +185,7 @@ final class DirectoryBatcher {
                     List<Digest> wanted = chunked ? big : small;
                     int before = wanted.size();
                     for (Digest d : chunked ? loadOrder(tree.chunks(f)) : List.of(f.content())) {
-                        if (!memory.contains(d) && !onDisk.test(d)) {
+                        if (!held(d)) {
                             wanted.add(d);
                         }
                     }
@@ -202,6 +202,11 @@ final class DirectoryBatcher {
         int claimed = memory.prefetch(small, Runnable::run);
         log.debug("batch for the extension modules of {}: {} objects, {} bytes", dirPath, claimed, bytes);
         return bytes;
+    }
+
+    /** Whether memory or the node's disk cache holds this object already: no batch asks for it. */
+    private boolean held(Digest digest) {
+        return memory.contains(digest) || onDisk.test(digest);
     }
 
     /** The directory at this path, or null when there is none. */
@@ -233,7 +238,7 @@ final class DirectoryBatcher {
             for (Entry e : entries) {
                 if (e instanceof Entry.File f && (first == null || !f.name().equals(first.name())) && f.size() > 0
                         && !Chunking.isChunked(f.size(), chunkSize) && bytes + f.size() <= maxBatchBytes
-                        && !memory.contains(f.content()) && !onDisk.test(f.content())) {
+                        && !held(f.content())) {
                     wanted.add(f.content());
                     bytes += f.size();
                 }
@@ -274,7 +279,7 @@ final class DirectoryBatcher {
             return;
         }
         for (Digest d : chunks) {
-            if (memory.contains(d) || onDisk.test(d)) {
+            if (held(d)) {
                 // A warm node, or a trace prefetch under way: what the caches lack was not needed
                 // before either, so it is left to the reads, as for a directory.
                 return;
