@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -75,20 +74,23 @@ final class SiblingFiles {
             return;
         }
         firstReadIn.remove(key);
-        try {
-            guesses.execute(() -> fetch(parent, name));
-        } catch (RejectedExecutionException e) {
-            // the mount is closing
-        }
+        claim(parent, dir, name);
     }
 
-    /** Fetches {@code name} from every subdirectory of {@code parent} that has it small and uncached, in one batch. */
-    private void fetch(String parent, String name) {
+    /**
+     * Claims {@code name} in every subdirectory of {@code parent} that has it small and uncached,
+     * the one being read ({@code readIn}) first, and fetches them in one batch on the guess pool.
+     * The claim is made on the reading thread, before that read's own directory batch would be
+     * started: the read's file comes with the guess, and its directory's other files (an
+     * {@code egg-info}'s {@code SOURCES.txt}) are left to their reads, whichever thread runs first.
+     */
+    private void claim(String parent, String readIn, String name) {
         try {
             if (!(tree.lookup(parent) instanceof Entry.Dir dir)) {
                 return;
             }
             int chunkSize = tree.snapshot().chunkSize();
+            String readName = readIn.substring(parent.length() + 1);
             List<Digest> wanted = new ArrayList<>();
             long bytes = 0;
             for (Entry e : tree.list(dir).entries()) {
@@ -99,12 +101,12 @@ final class SiblingFiles {
                         log.debug("sibling guesses reached their bound of {} bytes", maxBytes);
                         break;
                     }
-                    wanted.add(f.content());
+                    wanted.add(sibling.name().equals(readName) ? 0 : wanted.size(), f.content());
                     bytes += f.size();
                 }
             }
             bytesLeft.addAndGet(-bytes);
-            int claimed = memory.prefetch(wanted, Runnable::run);
+            int claimed = memory.prefetch(wanted, guesses);
             log.debug("guessed {} in the subdirectories of {}: {} objects, {} bytes", name, parent, claimed, bytes);
         } catch (IOException | RuntimeException e) {
             log.debug("no guess for {} in the subdirectories of {}: {}", name, parent, e.toString());

@@ -60,6 +60,18 @@ class SiblingFilesTest {
     }
 
     @Test
+    void theGuessClaimsTheReadsFileBeforeItsDirectoryBatchWhateverThreadRunsFirst() throws IOException {
+        List<Runnable> later = new ArrayList<>();
+        DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, d -> false, Runnable::run, 1 << 20, null, later::add, () -> true);
+        batcher.firstRead(pkgInfoPath(0), pkgInfo[0]);
+        batcher.firstRead(pkgInfoPath(1), pkgInfo[1]);
+        assertEquals(1, batches.size(), "the second read's directory starts no batch of its own: the guess holds its file");
+        later.forEach(Runnable::run);
+        assertEquals(List.of(pkgInfo[1].content(), pkgInfo[2].content(), pkgInfo[3].content()), batches.get(1),
+                "the guess's fetch, run late on its pool, still brings the file being read");
+    }
+
+    @Test
     void throughHttpCachesNoSiblingIsGuessed() throws IOException {
         // Only a POST can ask for the siblings' files, and every node's POST would reach the origin.
         DirectoryBatcher batcher = new DirectoryBatcher(tree, memory, d -> false, Runnable::run, 1 << 20, null, Runnable::run,
@@ -85,8 +97,8 @@ class SiblingFilesTest {
         SiblingFiles siblings = new SiblingFiles(tree, memory, d -> false, Runnable::run, () -> true, 205);
         siblings.noteRead("/site/p0-1.0.egg-info", "PKG-INFO");
         siblings.noteRead("/site/p1-1.0.egg-info", "PKG-INFO");
-        assertEquals(List.of(List.of(pkgInfo[0].content(), pkgInfo[1].content())), batches,
-                "100 and 101 bytes fit in 205, the third file's 102 do not");
+        assertEquals(List.of(List.of(pkgInfo[1].content(), pkgInfo[0].content())), batches,
+                "the file being read first; 101 and 100 bytes fit in 205, the third file's 102 do not");
         siblings.noteRead("/site/p0-1.0.egg-info", "SOURCES.txt");
         siblings.noteRead("/site/p1-1.0.egg-info", "SOURCES.txt");
         assertEquals(1, batches.size(), "the bound is spent: no more guesses");
@@ -111,6 +123,6 @@ class SiblingFilesTest {
         SiblingFiles siblings = new SiblingFiles(tree, memory, pkgInfo[3].content()::equals, Runnable::run, () -> true, 1 << 20);
         siblings.noteRead("/site/p0-1.0.egg-info", "PKG-INFO");
         siblings.noteRead("/site/p1-1.0.egg-info", "PKG-INFO");
-        assertEquals(List.of(List.of(pkgInfo[0].content(), pkgInfo[1].content())), batches, "in memory or on disk: not fetched");
+        assertEquals(List.of(List.of(pkgInfo[1].content(), pkgInfo[0].content())), batches, "in memory or on disk: not fetched");
     }
 }
