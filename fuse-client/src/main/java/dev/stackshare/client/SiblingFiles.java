@@ -41,6 +41,12 @@ final class SiblingFiles {
     private final BooleanSupplier guessing;
     private final long maxBytes;
     private final AtomicLong bytesLeft;
+    /**
+     * First reads remembered at most (about 200 bytes each), then forgotten all at once: a job
+     * reading a million files must not fill the heap with them, and a metadata scan reads its
+     * siblings one after another, so only recent first reads make guesses.
+     */
+    static final int MAX_REMEMBERED = 65_536;
     /** The first directory a file of this name was read in, by "parent/name"; the second distinct one guesses. */
     private final Map<String, String> firstReadIn = new ConcurrentHashMap<>();
     private final Set<String> guessed = ConcurrentHashMap.newKeySet();
@@ -69,12 +75,26 @@ final class SiblingFiles {
         }
         String parent = dir.substring(0, slash);
         String key = parent + "/" + name;
+        if (firstReadIn.size() >= MAX_REMEMBERED) {
+            firstReadIn.clear();
+        }
         String first = firstReadIn.putIfAbsent(key, dir);
-        if (first == null || first.equals(dir) || !guessing.getAsBoolean() || !guessed.add(key)) {
+        if (first == null || first.equals(dir) || !guessing.getAsBoolean()) {
+            return;
+        }
+        if (guessed.size() >= MAX_REMEMBERED) {
+            guessed.clear(); // a name guessed again finds its siblings cached: a listing, no fetch
+        }
+        if (!guessed.add(key)) {
             return;
         }
         firstReadIn.remove(key);
         claim(parent, dir, name);
+    }
+
+    /** First reads remembered now; for tests. */
+    int remembered() {
+        return firstReadIn.size();
     }
 
     /**

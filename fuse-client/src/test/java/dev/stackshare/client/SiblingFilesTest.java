@@ -117,6 +117,19 @@ class SiblingFilesTest {
     }
 
     @Test
+    void firstReadsAreForgottenPastTheirBoundAndRecentOnesStillGuess() {
+        SiblingFiles siblings = new SiblingFiles(tree, memory, d -> false, Runnable::run, () -> true, 1 << 20);
+        for (int i = 0; i < SiblingFiles.MAX_REMEMBERED + 10; i++) {
+            siblings.noteRead("/site/p0-1.0.egg-info", "file" + i);
+            assertTrue(siblings.remembered() <= SiblingFiles.MAX_REMEMBERED);
+        }
+        assertTrue(batches.isEmpty(), "one directory read: nothing to guess");
+        siblings.noteRead("/site/p0-1.0.egg-info", "PKG-INFO");
+        siblings.noteRead("/site/p1-1.0.egg-info", "PKG-INFO");
+        assertEquals(1, batches.size(), "a scan after the bound was passed still guesses");
+    }
+
+    @Test
     void cachedFilesAreLeftOut() throws IOException {
         memory.get(pkgInfo[2].content());
         batches.clear();
