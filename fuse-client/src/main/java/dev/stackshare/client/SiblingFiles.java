@@ -33,6 +33,12 @@ final class SiblingFiles {
     private static final Logger log = LoggerFactory.getLogger(SiblingFiles.class);
     /** Raw bytes of sibling guesses a mount fetches at most. */
     static final long MAX_GUESSED_BYTES = 8L * 1024 * 1024;
+    /**
+     * First reads remembered at most (about 200 bytes each), then forgotten all at once: a job
+     * reading a million files must not fill the heap with them, and a metadata scan reads its
+     * siblings one after another, so only recent first reads make guesses.
+     */
+    static final int MAX_REMEMBERED = 65_536;
 
     private final SnapshotTree tree;
     private final MemoryCache memory;
@@ -41,12 +47,6 @@ final class SiblingFiles {
     private final BooleanSupplier guessing;
     private final long maxBytes;
     private final AtomicLong bytesLeft;
-    /**
-     * First reads remembered at most (about 200 bytes each), then forgotten all at once: a job
-     * reading a million files must not fill the heap with them, and a metadata scan reads its
-     * siblings one after another, so only recent first reads make guesses.
-     */
-    static final int MAX_REMEMBERED = 65_536;
     /** The first directory a file of this name was read in, by "parent/name"; the second distinct one guesses. */
     private final Map<String, String> firstReadIn = new ConcurrentHashMap<>();
     private final Set<String> guessed = ConcurrentHashMap.newKeySet();
