@@ -1,5 +1,6 @@
 package dev.stackshare.bench;
 
+import dev.stackshare.client.Mounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.Map;
  * kernel to a user process and back.
  */
 final class PassthroughScenario implements Scenario {
-    /** stackshare's own mount options (Mounter.fuseOptions), so that only the filesystem differs. */
-    static final String OPTIONS = "ro,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache";
+    /** stackshare's own caching mount options, so that only the filesystem differs. */
+    static final String OPTIONS = "ro," + Mounter.KERNEL_CACHING_OPTIONS;
 
     @Override
     public String name() {

@@ -35,10 +35,12 @@ public final class Mounter {
     /** Per request; the tree of a large snapshot streams after its headers, so this is not a transfer bound. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Snapshots never change, so the kernel may cache entries, attributes, misses and pages for long. */
+    public static final String KERNEL_CACHING_OPTIONS = "entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache";
+
     static String[] fuseOptions(String snapshotId) {
         // The snapshot id in the source names the mount in /proc/mounts, so `exec` can reuse it.
         return new String[] {"-o", "ro,default_permissions,fsname=" + Mounts.source(snapshotId)
-                + ",subtype=stackshare,entry_timeout=3600,attr_timeout=3600,negative_timeout=3600,kernel_cache"};
+                + ",subtype=stackshare," + KERNEL_CACHING_OPTIONS};
     }
 
     private static final long MOUNT_WAIT_MILLIS = 10_000;
