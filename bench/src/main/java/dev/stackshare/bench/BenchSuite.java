@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class BenchSuite {
     public static final List<String> ALL_SCENARIOS = List.of("local-cold", "local-warm", "stackshare-cold",
-            "stackshare-warm", "stackshare-node-cache", "stackshare-trace", "fuse-passthrough-cold", "sshfs-cold", "sshfs-warm", "copy-tar-zstd", "copy-rsync", "publish-after-edit");
+            "stackshare-warm", "stackshare-node-cache", "stackshare-long-mount", "stackshare-trace",
+            "fuse-passthrough-cold", "sshfs-cold", "sshfs-warm", "copy-tar-zstd", "copy-rsync", "publish-after-edit");
     /** The RTT the targets are stated at. */
     static final double MAIN_RTT = 2.0;
 
@@ -30,6 +31,7 @@ public final class BenchSuite {
             case "stackshare-cold" -> new StackshareScenario(StackshareScenario.Start.COLD);
             case "stackshare-warm" -> new StackshareScenario(StackshareScenario.Start.WARM);
             case "stackshare-node-cache" -> new StackshareScenario(StackshareScenario.Start.NODE_CACHE);
+            case "stackshare-long-mount" -> new StackshareScenario(StackshareScenario.Start.LONG_RUNNING);
             case "stackshare-trace" -> new TraceScenario();
             case "fuse-passthrough-cold" -> new PassthroughScenario();
             case "sshfs-cold" -> new SshfsScenario(true);

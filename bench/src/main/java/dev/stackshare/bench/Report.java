@@ -84,6 +84,12 @@ final class Report {
                 && (r.rttMillis() == rtt || r.rttMillis() == 0 && rtt == 0)).findFirst().orElse(null);
     }
 
+    /** The scenario's row at the RTT the targets are stated at, or at the first RTT it ran at. */
+    private static Row atMainRtt(List<Row> rows, String scenario) {
+        Row main = find(rows, scenario, BenchSuite.MAIN_RTT);
+        return main != null ? main : rows.stream().filter(r -> r.scenario().equals(scenario)).findFirst().orElse(null);
+    }
+
     static String markdown(Results results) {
         StringBuilder s = new StringBuilder();
         s.append("Command: `").append(results.command()).append("`\n\n");
@@ -111,6 +117,12 @@ final class Report {
             s.append(String.format(Locale.ROOT, "%nThe FUSE floor: fuse-passthrough-cold / local cold = %.2f (bindfs, a libfuse 2 "
                     + "passthrough in C, over the same disk: what any libfuse 2 filesystem adds on this machine before it "
                     + "fetches anything).%n", floor.seconds() / local.seconds()));
+        }
+        Row longMount = atMainRtt(results.rows(), "stackshare-long-mount");
+        if (longMount != null && local != null && local.seconds() > 0) {
+            s.append(String.format(Locale.ROOT, "%nA later job through a long-running mount: stackshare-long-mount / local cold = "
+                    + "%.2f (the mount has served one job; page cache dropped: what a node that keeps its mount gives "
+                    + "every job after the first).%n", longMount.seconds() / local.seconds()));
         }
         return s.toString();
     }

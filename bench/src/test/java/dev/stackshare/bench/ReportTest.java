@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class ReportTest {
     private static Measurement run(String scenario, double seconds) {
-        return new Measurement(scenario, 0, 1, seconds, 0, 0, 0, 0, 0);
+        return run(scenario, 0, seconds);
+    }
+
+    private static Measurement run(String scenario, double rttMillis, double seconds) {
+        return new Measurement(scenario, rttMillis, 1, seconds, 0, 0, 0, 0, 0);
     }
 
     private static String markdown(List<Measurement> runs) {
@@ -26,5 +30,18 @@ class ReportTest {
     @Test
     void noFloorLineWithoutThePassthroughScenario() {
         assertFalse(markdown(List.of(run("local-cold", 1.0))).contains("FUSE floor"));
+    }
+
+    @Test
+    void aLongRunningMountsLaterJobIsSetAgainstLocalColdAtTheTargetsRtt() {
+        String md = markdown(List.of(run("local-cold", 2.0), run("stackshare-long-mount", 0.2, 9.0),
+                run("stackshare-long-mount", 2, 2.5), run("stackshare-long-mount", 10, 9.0)));
+        assertTrue(md.contains("stackshare-long-mount / local cold = 1.25"), md);
+    }
+
+    @Test
+    void aLongRunningMountRunOnlyAtOtherRttsIsStillReported() {
+        String md = markdown(List.of(run("local-cold", 2.0), run("stackshare-long-mount", 10, 3.0)));
+        assertTrue(md.contains("stackshare-long-mount / local cold = 1.50"), md);
     }
 }

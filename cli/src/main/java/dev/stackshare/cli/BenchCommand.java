@@ -63,7 +63,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
             description = "Scenarios to run (default: all): local-cold, local-warm, stackshare-cold, stackshare-warm, "
-                    + "stackshare-node-cache (a fresh mount over a node cache an earlier job filled), stackshare-trace, "
+                    + "stackshare-node-cache (a fresh mount over a node cache an earlier job filled), "
+                    + "stackshare-long-mount (a later job through a mount that served one, page cache dropped), stackshare-trace, "
                     + "fuse-passthrough-cold (bindfs over the local stack: the floor of any libfuse 2 filesystem), "
                     + "sshfs-cold, sshfs-warm, copy-tar-zstd, copy-rsync, publish-after-edit.")
     List<String> scenarios = new ArrayList<>(BenchSuite.ALL_SCENARIOS);

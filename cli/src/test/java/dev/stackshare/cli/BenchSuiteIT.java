@@ -42,25 +42,27 @@ class BenchSuiteIT {
                 + " | xargs cat > /dev/null && grep -q 'ANSWER = 42' {worktree}/mod.py && echo BENCH-JOB-OK";
         Sh.Result r = Sh.run(List.of(CliIT.LAUNCHER.toString(), "bench", "--stack", stack.toString(), "--worktree",
                 worktree.toString(), "--job", job, "--expect", "BENCH-JOB-OK", "--reps", "1", "--rtt", "2",
-                "--scenarios", "local-cold,stackshare-cold,stackshare-node-cache,publish-after-edit,stackshare-trace,fuse-passthrough-cold",
+                "--scenarios", "local-cold,stackshare-cold,stackshare-node-cache,stackshare-long-mount,publish-after-edit,stackshare-trace,"
+                        + "fuse-passthrough-cold",
                 "--out",
                 out.toString()), Map.of(), 600);
         assertEquals(0, r.exit(), r.toString());
 
         String markdown = Files.readString(out.resolve("results.md"));
-        for (String scenario : List.of("local-cold", "stackshare-cold", "stackshare-node-cache", "stackshare-trace",
-                "fuse-passthrough-cold")) {
+        for (String scenario : List.of("local-cold", "stackshare-cold", "stackshare-node-cache", "stackshare-long-mount",
+                "stackshare-trace", "fuse-passthrough-cold")) {
             assertTrue(markdown.contains("| " + scenario + " |"), scenario + " missing from\n" + markdown);
         }
         assertTrue(markdown.contains("stackshare cold / local cold"), markdown);
         assertTrue(markdown.contains("The FUSE floor: fuse-passthrough-cold / local cold = "), markdown);
+        assertTrue(markdown.contains("stackshare-long-mount / local cold = "), markdown);
         assertTrue(Files.size(out.resolve("chart.svg")) > 0);
 
         Map<String, JsonNode> rows = new HashMap<>();
         for (JsonNode row : new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("rows")) {
             rows.put(row.get("scenario").asText(), row);
         }
-        assertEquals(6, rows.size(), rows.toString());
+        assertEquals(7, rows.size(), rows.toString());
         long libraryBytes = big.length;
         assertTrue(rows.get("stackshare-cold").get("networkBytes").asLong() > libraryBytes / 2,
                 "a cold job fetches what it reads (compressed): " + rows.get("stackshare-cold"));
@@ -70,6 +72,9 @@ class BenchSuiteIT {
                 "a trace of this snapshot brings the job's objects in fewer requests than reads do: " + rows);
         assertTrue(rows.get("stackshare-node-cache").get("networkBytes").asLong() < libraryBytes / 10,
                 "a job over a filled node cache fetches no content: " + rows.get("stackshare-node-cache"));
+        assertEquals(0, rows.get("stackshare-long-mount").get("requests").asLong(),
+                "a later job through a mount that served the same job asks the server for nothing: "
+                        + rows.get("stackshare-long-mount"));
         for (JsonNode row : rows.values()) { // publish-after-edit's is the command's time
             assertTrue(row.get("seconds").asDouble() > 0, row.toString());
         }
