@@ -42,7 +42,7 @@ final class BackgroundMount {
     record Result(String snapshotId, long pid, Path log) {
     }
 
-    static Result start(MountOptions options, long memoryCacheMb, String cacheSize, String fetchDeadline) throws IOException, InterruptedException {
+    static Result start(MountOptions options, String memoryCacheMb, String cacheSize, String fetchDeadline) throws IOException, InterruptedException {
         // Checked before anything is created in it; a shared cache keeps this user's logs in their own dir.
         Path logs = CacheDir.open(options.cacheDir()).logs();
         Path log = logs.resolve("mount-" + sanitize(options.mountpoint()) + ".log");
@@ -108,7 +108,7 @@ final class BackgroundMount {
         throw new UserError("the mount was not ready after " + READY_TIMEOUT_SECONDS + " s; see " + log);
     }
 
-    private static List<String> command(MountOptions options, long memoryCacheMb, String cacheSize, String fetchDeadline,
+    private static List<String> command(MountOptions options, String memoryCacheMb, String cacheSize, String fetchDeadline,
                                         Path readyFile) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -127,7 +127,7 @@ final class BackgroundMount {
                 "--server", options.servers().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")),
                 "--snapshot", options.snapshot(),
                 "--cache-dir", options.cacheDir().toString(),
-                "--memory-cache-mb", Long.toString(memoryCacheMb),
+                "--memory-cache-mb", memoryCacheMb,
                 "--cache-size", cacheSize,
                 "--fetch-deadline", fetchDeadline));
         if (options.recordTrace()) {

@@ -81,7 +81,7 @@ final class ExecCommand implements Callable<Integer> {
         } else {
             mount = Files.createTempDirectory("stackshare-exec-");
             own = Mounter.mount(new MountOptions(serverOptions.urls(), token, snapshot.id(), serverOptions.cache(), mount,
-                    MountCommand.DEFAULT_MEMORY_CACHE_MB << 20).withFetchDeadline(deadline));
+                    MountOptions.MEMORY_CACHE_FITTED).withFetchDeadline(deadline));
         }
         SamePaths.Plan plan = null;
         try {

@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
             "EIO and one log line naming the file and object. What is cached keeps being served.",
         })
 final class MountCommand implements Callable<Integer> {
-    static final long DEFAULT_MEMORY_CACHE_MB = MountOptions.DEFAULT_MEMORY_CACHE_BYTES >> 20;
+    /** {@code --memory-cache-mb}'s default: a bound fitted to the heap the snapshot's metadata leaves. */
+    static final String FITTED = "auto";
 
     @Spec
     CommandSpec spec;
@@ -55,9 +56,10 @@ final class MountCommand implements Callable<Integer> {
     @Mixin
     ServerOptions serverOptions;
 
-    @Option(names = "--memory-cache-mb", paramLabel = "MB", defaultValue = "" + DEFAULT_MEMORY_CACHE_MB,
-            description = "Bytes of objects kept in memory (default: ${DEFAULT-VALUE} MB).")
-    long memoryCacheMb;
+    @Option(names = "--memory-cache-mb", paramLabel = "MB", defaultValue = FITTED,
+            description = "MB of objects kept in memory, or auto (the default): half of the heap the snapshot's "
+                    + "metadata leaves, 32 to 128 MB, enough to keep a stack's working set for the next job.")
+    String memoryCacheMb;
 
     @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "10G",
             description = "Bound of the node's disk cache, e.g. 500M, 20G (default: ${DEFAULT-VALUE}); past it the least "
@@ -113,13 +115,27 @@ final class MountCommand implements Callable<Integer> {
         return 0;
     }
 
-    private MountOptions options() throws IOException {
-        if (memoryCacheMb < 1) {
-            throw new UserError("--memory-cache-mb must be at least 1, got " + memoryCacheMb);
+    /** {@code --memory-cache-mb}'s value in bytes: {@link MountOptions#MEMORY_CACHE_FITTED} for auto. */
+    static long memoryCacheBytes(String mb) {
+        if (FITTED.equals(mb)) {
+            return MountOptions.MEMORY_CACHE_FITTED;
         }
+        long value;
+        try {
+            value = Long.parseLong(mb.strip());
+        } catch (NumberFormatException e) {
+            throw new UserError("--memory-cache-mb takes a number of MB or auto, got '" + mb + "'");
+        }
+        if (value < 1 || value > Long.MAX_VALUE >> 20) {
+            throw new UserError("--memory-cache-mb must be at least 1, got " + mb);
+        }
+        return value << 20;
+    }
+
+    private MountOptions options() throws IOException {
         long cacheBytes = Sizes.parse("--cache-size", cacheSize);
         return new MountOptions(serverOptions.urls(), serverOptions.token(), serverOptions.snapshot,
-                serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheMb * 1024 * 1024)
+                serverOptions.cache(), Paths.absolute(mountpoint), memoryCacheBytes(memoryCacheMb))
                 .withCacheSize(cacheBytes).withTrace(recordTrace, !noTracePrefetch)
                 .withFetchDeadline(fetchDeadline.value());
     }

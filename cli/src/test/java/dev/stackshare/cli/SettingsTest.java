@@ -51,7 +51,7 @@ class SettingsTest {
         MountCommand mount = parseMount(env());
         assertEquals("http://user:2", mount.serverOptions.server);
         assertEquals("50G", mount.cacheSize);
-        assertEquals(32, mount.memoryCacheMb, "from the site file, which the user's does not set");
+        assertEquals("32", mount.memoryCacheMb, "from the site file, which the user's does not set");
         assertEquals(tmp.resolve("home/tok"), mount.serverOptions.tokenFile);
     }
 
@@ -101,7 +101,7 @@ class SettingsTest {
         assertTrue(text.matches("(?s).*\\n  --cache-size +50G +" + java.util.regex.Pattern.quote(
                 tmp.resolve("xdg/stackshare/config.yaml") + " (mount)") + "\\n.*"), text);
         assertTrue(text.matches("(?s).*\\n  --server +http://env:3 +environment STACKSHARE_SERVER\\n.*"), text);
-        assertTrue(text.matches("(?s).*\\n  --memory-cache-mb +64 +built-in default\\n.*"), text);
+        assertTrue(text.matches("(?s).*\\n  --memory-cache-mb +auto +built-in default\\n.*"), text);
         assertTrue(text.contains("site config: " + tmp.resolve("site.yaml") + " (none)"), text);
     }
 

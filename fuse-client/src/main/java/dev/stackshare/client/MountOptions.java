@@ -14,7 +14,7 @@ import java.util.List;
  * @param snapshot         a snapshot id, or a view name (such as {@code latest}) resolved at mount
  * @param cacheDir         the node's disk cache, shared by mounts; see {@link Mounter#defaultCacheDir()}
  * @param mountpoint       an existing, empty directory
- * @param memoryCacheBytes bound of the in-memory object cache; see {@link #DEFAULT_MEMORY_CACHE_BYTES}
+ * @param memoryCacheBytes bound of the in-memory object cache, or {@link #MEMORY_CACHE_FITTED}
  * @param cacheSizeBytes   bound of the node's disk cache; least recently used objects go first when it is passed
  * @param recordTrace      record which objects the job reads and publish that trace for the snapshot at unmount
  * @param prefetchTrace    fetch the snapshot's published trace (if any) in one batch while the job starts
@@ -25,10 +25,11 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
                            long memoryCacheBytes, long cacheSizeBytes, boolean recordTrace, boolean prefetchTrace,
                            Duration fetchDeadline) {
     /**
-     * Enough for the hot objects of a job's working set without crowding the heap: the kernel's
-     * page cache keeps what was read, and the disk cache everything fetched.
+     * The default {@code memoryCacheBytes}: a bound fitted to the heap the snapshot's metadata
+     * leaves ({@link MemoryBudget}), so that a job's working set stays in memory where the heap
+     * has room for it and a million-file snapshot's metadata still fits.
      */
-    public static final long DEFAULT_MEMORY_CACHE_BYTES = 64L * 1024 * 1024;
+    public static final long MEMORY_CACHE_FITTED = -1;
     /** Default bound of the node's disk cache: 10 GiB. */
     public static final long DEFAULT_CACHE_SIZE_BYTES = 10L * 1024 * 1024 * 1024;
     /**
@@ -54,7 +55,7 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
         if (mountpoint == null) {
             throw new IllegalArgumentException("no mountpoint given");
         }
-        if (memoryCacheBytes < 0) {
+        if (memoryCacheBytes < 0 && memoryCacheBytes != MEMORY_CACHE_FITTED) {
             throw new IllegalArgumentException("memory cache size must be >= 0 bytes, got " + memoryCacheBytes);
         }
         if (cacheSizeBytes <= 0) {
@@ -108,6 +109,6 @@ public record MountOptions(List<URI> servers, String token, String snapshot, Pat
 
     /** Options with the default cache directory and memory bound. */
     public static MountOptions of(URI server, String token, String snapshot, Path mountpoint) {
-        return new MountOptions(server, token, snapshot, Mounter.defaultCacheDir(), mountpoint, DEFAULT_MEMORY_CACHE_BYTES);
+        return new MountOptions(server, token, snapshot, Mounter.defaultCacheDir(), mountpoint, MEMORY_CACHE_FITTED);
     }
 }

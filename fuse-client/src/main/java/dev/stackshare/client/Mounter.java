@@ -104,7 +104,10 @@ public final class Mounter {
         long metadataFetched = counters.snapshot().objectsFetched();
         // Retries sit under the memory cache, so readers of one object share one patient fetch.
         ObjectSource patient = new RetryingObjectSource(disk, options.fetchDeadline(), counters);
-        MemoryCache memory = new MemoryCache(patient, options.memoryCacheBytes(), counters);
+        long memoryBytes = options.memoryCacheBytes() == MountOptions.MEMORY_CACHE_FITTED
+                ? MemoryBudget.cacheBytes(Runtime.getRuntime().maxMemory(), tree.heapBytes())
+                : options.memoryCacheBytes();
+        MemoryCache memory = new MemoryCache(patient, memoryBytes, counters);
         TraceRecorder recorder = options.recordTrace() ? new TraceRecorder() : null;
         if (trace != null) {
             trace.thenAcceptAsync(digests -> prefetchTrace(snapshot.id(), digests, memory, disk, http),
@@ -125,8 +128,8 @@ public final class Mounter {
             reporting.cancel(false);
             report.remove();
         });
-        log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network, {} ms",
-                snapshot.id(), mountpoint, tree.objectCount(), metadataFetched,
+        log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network; memory cache {} MB; {} ms",
+                snapshot.id(), mountpoint, tree.objectCount(), metadataFetched, memoryBytes >> 20,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return mounted;
     }

@@ -103,7 +103,17 @@ final class SnapshotTree {
         int subdirectories() {
             return subdirectories;
         }
+
+        /** Heap this listing keeps: its bytes, its offsets and the objects around them. */
+        long heapBytes() {
+            return raw.length + 4L * offsets.length + 3 * OBJECT_OVERHEAD;
+        }
     }
+
+    /** An object's header and a reference to it, give or take: enough for an estimate. */
+    private static final int OBJECT_OVERHEAD = 32;
+    /** A digest as a map key or list element: its object, its 32 bytes and the entry holding it. */
+    private static final int DIGEST_BYTES = 3 * OBJECT_OVERHEAD + 32;
 
     private final Snapshot snapshot;
     private final Entry.Dir root;
@@ -166,6 +176,21 @@ final class SnapshotTree {
     /** Directory and chunk-list objects held: what a mount had to read before it was ready. */
     int objectCount() {
         return directories.size() + chunkLists.size();
+    }
+
+    /**
+     * About how much heap the loaded metadata keeps, so that the memory cache can be given what
+     * it leaves ({@link MemoryBudget}). An estimate from the sizes held, not a measurement.
+     */
+    long heapBytes() {
+        long bytes = 0;
+        for (Listing listing : directories.values()) {
+            bytes += DIGEST_BYTES + listing.heapBytes();
+        }
+        for (ChunkList list : chunkLists.values()) {
+            bytes += DIGEST_BYTES + (long) list.chunks().size() * DIGEST_BYTES;
+        }
+        return bytes;
     }
 
     /** The entry at an absolute path as FUSE passes it ({@code "/"}, {@code "/home/a/x"}). */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MillionFileHeapIT {
     /** The child JVM's bound, as {@code stackshare mount} sets it for its background process. */
     static final String HEAP = "-Xmx256m";
-    /** 256 MB less the default memory cache (64 MB) and room for buffers, libfuse threads and garbage. */
+    /** 256 MB less the memory cache such a tree leaves room for (64 MB, MemoryBudget) and room for buffers and garbage. */
     static final long TREE_BUDGET_BYTES = 160L << 20;
     @TempDir
     Path tmp;
@@ -35,8 +35,14 @@ class MillionFileHeapIT {
         assertEquals(0, p.exitValue(), out);
         String last = out.strip().lines().reduce((a, b) -> b).orElse("");
         assertTrue(last.startsWith("files 1000000 heap-bytes "), out);
-        long heap = Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
-        System.out.println("a 1,000,000-file snapshot keeps " + (heap >> 20) + " MB of heap");
+        String[] fields = last.split(" ");
+        long heap = Long.parseLong(fields[3]);
+        long estimated = Long.parseLong(fields[5]);
+        System.out.println("a 1,000,000-file snapshot keeps " + (heap >> 20) + " MB of heap; its tree estimates "
+                + (estimated >> 20) + " MB");
+        // The estimate sizes the memory cache (MemoryBudget): it must not be far off what is kept.
+        assertTrue(estimated > heap * 0.6 && estimated < heap * 1.2, "the tree estimates " + (estimated >> 20)
+                + " MB of heap where " + (heap >> 20) + " MB are used");
         assertTrue(heap < TREE_BUDGET_BYTES, "the tree of 1,000,000 files keeps " + (heap >> 20)
                 + " MB, more than the " + (TREE_BUDGET_BYTES >> 20) + " MB left beside the memory cache");
     }

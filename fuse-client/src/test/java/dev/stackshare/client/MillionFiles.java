@@ -95,7 +95,7 @@ final class MillionFiles {
         return DirectoryCodec.encode(new Directory(entries));
     }
 
-    /** Args: packages dirs files cacheDir. Prints "files N heap-bytes M". */
+    /** Args: packages dirs files cacheDir. Prints "files N heap-bytes M estimated-bytes E" (the tree's own estimate). */
     public static void main(String[] args) throws Exception {
         MillionFiles shape = new MillionFiles(Integer.parseInt(args[0]), Integer.parseInt(args[1]),
                 Integer.parseInt(args[2]));
@@ -110,7 +110,7 @@ final class MillionFiles {
             throw new AssertionError("loaded only " + tree.objectCount() + " directories");
         }
         tree.lookup(String.format("/package_%04d/subpackage_%05d/module_03_%d.py", 1, 2, 2));
-        System.out.println("files " + shape.fileCount() + " heap-bytes " + used);
+        System.out.println("files " + shape.fileCount() + " heap-bytes " + used + " estimated-bytes " + tree.heapBytes());
     }
 
     private static long usedAfterGc() throws InterruptedException {

@@ -14,7 +14,7 @@ class MountOptionsTest {
     @Test
     void defaultsToTheUsersCacheDirectory() {
         MountOptions o = MountOptions.of(server, "t", "latest", Path.of("/mnt/ss"));
-        assertEquals(MountOptions.DEFAULT_MEMORY_CACHE_BYTES, o.memoryCacheBytes());
+        assertEquals(MountOptions.MEMORY_CACHE_FITTED, o.memoryCacheBytes(), "fitted to the heap at mount");
         assertTrue(o.cacheDir().endsWith("stackshare"), o.cacheDir().toString());
         assertTrue(o.cacheDir().isAbsolute());
     }
