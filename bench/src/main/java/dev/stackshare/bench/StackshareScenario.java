@@ -78,7 +78,8 @@ final class StackshareScenario implements Scenario {
         try {
             Path stack = BenchContext.inMount(mnt, ctx.config.stack());
             Path wt = BenchContext.inMount(mnt, ctx.config.worktree());
-            if (start == Start.WARM || start == Start.LONG_RUNNING) {
+            boolean secondJob = start == Start.WARM || start == Start.LONG_RUNNING;
+            if (secondJob) {
                 ctx.job(stack, wt);
             }
             if (start == Start.LONG_RUNNING) {
@@ -91,8 +92,7 @@ final class StackshareScenario implements Scenario {
             Host.CpuUse cpu = Host.CpuUse.of(mount.pid(), host.pid()).since(cpu0);
             DelayRelay.Stats net1 = relay.stats();
             Api.ServerStats srv1 = host.stats();
-            boolean mountedBefore = start == Start.WARM || start == Start.LONG_RUNNING;
-            return new Measurement(name(), rttMillis, repetition, job.seconds(), mountedBefore ? 0 : mount.seconds(),
+            return new Measurement(name(), rttMillis, repetition, job.seconds(), secondJob ? 0 : mount.seconds(),
                     net1.bytesSince(net0),
                     srv1.requests() - srv0.requests() - 1, srv1.objectsServed() - srv0.objectsServed(),
                     Host.peakRssKb(mount.pid()), cpu.mount(), cpu.server());
