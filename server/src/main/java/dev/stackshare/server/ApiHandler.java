@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -20,9 +21,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -40,10 +44,17 @@ import org.slf4j.LoggerFactory;
  * own threads, data requests to the blocking pool only while the {@link InFlightLimit} has a
  * place, else straight back with 503 and {@code Retry-After}.
  *
+ * <p>A connection that stops reading while an answer waits to be written is closed after
+ * the stall time ({@link ApiInitializer#WRITE_STALL_SECONDS}) without progress, which frees its place; at most
+ * {@link #MAX_PIPELINED} requests wait unanswered, and past that the connection gets one
+ * {@code 429} and is closed, so the codec never holds an unbounded queue of them.
+ *
  * <p>Queue and state are touched only on the channel's event loop.
  */
 final class ApiHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    /** Requests a client may send ahead of their answers; more than any client needs, far below what hurts. */
+    static final int MAX_PIPELINED = 64;
 
     private final ApiService service;
     private final ExecutorService executor;
@@ -52,8 +63,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private final Counters counters;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean busy;
-    /** True while the request being answered holds a place of the {@link InFlightLimit}. */
-    private boolean holdsPlace;
+    /** The client whose place the request being answered holds, or null while it holds none. */
+    private Object placeHolder;
+    /** True once a request came past {@link #MAX_PIPELINED}: the queue is answered, then the connection closes. */
+    private boolean tooManyPipelined;
 
     /** Every request on one pool, none refused: for tests of one handler. */
     ApiHandler(ApiService service, ExecutorService executor, Counters counters) {
@@ -71,8 +84,15 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest) && !(msg instanceof AuthHandler.Unauthorized)) {
+        if (!(msg instanceof FullHttpRequest) && !(msg instanceof AuthHandler.Refused)) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (tooManyPipelined || queue.size() >= MAX_PIPELINED) {
+            // Nothing more is read from this connection: what is queued is answered, then one 429.
+            ReferenceCountUtil.release(msg);
+            tooManyPipelined = true;
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         queue.add(msg);
@@ -85,6 +105,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private void next(ChannelHandlerContext ctx) {
         Object msg = queue.poll();
+        if (msg == null && tooManyPipelined) {
+            busy = true;
+            send(ctx, ApiService.error(429, "too-many-pipelined", "at most " + MAX_PIPELINED
+                    + " requests may wait for their answers on one connection; send the rest after these"),
+                    HttpVersion.HTTP_1_1, false);
+            return;
+        }
         if (msg == null) {
             busy = false;
             ctx.channel().config().setAutoRead(true);
@@ -92,8 +119,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
         busy = true;
         counters.requests.increment();
-        if (msg instanceof AuthHandler.Unauthorized u) {
-            send(ctx, ApiService.unauthorized(), answerVersion(u.version()), u.keepAlive());
+        if (msg instanceof AuthHandler.Refused refused) {
+            send(ctx, refused.answer(), answerVersion(refused.version()), refused.keepAlive());
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
@@ -122,12 +149,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             }
             Lane lane = Lane.of(routed);
             if (lane == Lane.DATA) {
-                if (!limit.tryAcquire()) {
+                Object client = client(ctx);
+                if (!limit.tryAcquire(client)) {
                     counters.overloaded.increment();
                     send(ctx, ApiService.overloaded(limit.max(), InFlightLimit.RETRY_AFTER_SECONDS), version, keepAlive);
                     return;
                 }
-                holdsPlace = true;
+                placeHolder = client;
             }
             (lane == Lane.LOOKUP ? lookups : executor).execute(() -> answer(ctx, routed, method, uri, version, keepAlive));
         } catch (RejectedExecutionException e) {
@@ -245,11 +273,17 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         };
     }
 
+    /** Who holds a place: the remote address without its port, so all connections of one client count together. */
+    private static Object client(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress() : remote;
+    }
+
     /** On the event loop: the answer is written, or will never be. */
     private void releasePlace() {
-        if (holdsPlace) {
-            holdsPlace = false;
-            limit.release();
+        if (placeHolder != null) {
+            limit.release(placeHolder);
+            placeHolder = null;
         }
     }
 
@@ -264,11 +298,26 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !busy) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE && !busy) {
             ctx.close(); // an idle keep-alive connection; clients reconnect when they need to
             return;
         }
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE && waitsOnTheClient(ctx)) {
+            // The client has read nothing of its answer for the whole stall time (a suspended job,
+            // a stuck node): closing frees its place; a live client asks again on a new connection.
+            counters.stalledAnswers.increment();
+            LOG.info("closed the connection from {}: it read nothing of its waiting answer for the stall time",
+                    ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Whether answer bytes are waiting for the client to read them (none while the answer is still being made). */
+    private static boolean waitsOnTheClient(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer pending = ctx.channel().unsafe().outboundBuffer();
+        return pending != null && pending.totalPendingWriteBytes() > 0;
     }
 
     @Override

@@ -343,6 +343,8 @@ final class ApiService {
                 .counter("stackshare_trees_served_total", "Snapshot trees sent to mounts.", s.treesServed())
                 .counter("stackshare_overloaded_total", "Requests refused with 503 (too many in flight).", s.overloaded())
                 .counter("stackshare_server_errors_total", "Answers with a 5xx status.", s.serverErrors())
+                .counter("stackshare_stalled_connections_total", "Connections closed because their client stopped reading.",
+                        counters.stalledAnswers.sum())
                 .gauge("stackshare_open_connections", "Client connections open now.", s.openConnections())
                 .histogram("stackshare_request_seconds", "Time from a request to the head of its answer.",
                         counters.latency.snapshot());

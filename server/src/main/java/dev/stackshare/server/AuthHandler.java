@@ -17,11 +17,17 @@ import java.security.MessageDigest;
 /**
  * Lets through only requests that carry {@code Authorization: Bearer TOKEN} (or, to read, the
  * status page's session cookie, see {@link StatusPageSession}), before their body is
- * aggregated, so a client without the token cannot make the server buffer anything. A refused
- * request goes on as an {@link Unauthorized} marker, and {@link ApiHandler} answers it in turn,
- * keeping answers in request order on a keep-alive connection.
+ * aggregated, so a client without the token cannot make the server buffer anything. The status
+ * page's two open requests pass without the token only with a declared body of at most
+ * {@link #OPEN_BODY_MAX} bytes and no {@code Expect}: the login form needs only the token, and
+ * the aggregator must never answer {@code 100 Continue} to a stranger. A refused request goes on
+ * as a {@link Refused} marker, and {@link ApiHandler} answers it in turn, keeping answers in
+ * request order on a keep-alive connection.
  */
 final class AuthHandler extends ChannelInboundHandlerAdapter {
+    /** The largest body read from a request without the token: a login form holds a 64-character token. */
+    static final int OPEN_BODY_MAX = 4096;
+
     /** SHA-256 of the whole expected header value. */
     private final byte[] expected;
     private final StatusPageSession session;
@@ -29,14 +35,19 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     /** True while the body of a refused request is still arriving. */
     private boolean discarding;
 
+    /** With a status page session of its own: for tests of one handler. */
     AuthHandler(String token, Counters counters) {
+        this(token, new StatusPageSession(token), counters);
+    }
+
+    AuthHandler(String token, StatusPageSession session, Counters counters) {
         this.expected = sha256(Api.BEARER + token);
-        this.session = new StatusPageSession(token);
+        this.session = session;
         this.counters = counters;
     }
 
     /** A refused request; it carries only what is needed to answer it. */
-    record Unauthorized(HttpVersion version, boolean keepAlive) {
+    record Refused(HttpVersion version, boolean keepAlive, Answer.Full answer) {
     }
 
     @Override
@@ -50,7 +61,8 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
             }
             // A request the decoder could not parse is answered 400 downstream; it holds no data to protect.
             // The status page's login form and entry are open: they hold no data, and say who is asking.
-            if (request.decoderResult().isFailure() || authorized || StatusPageSession.isOpen(request)) {
+            Answer.Full refusal = authorized || request.decoderResult().isFailure() ? null : refusal(request);
+            if (refusal == null) {
                 discarding = false;
                 ctx.fireChannelRead(msg);
                 return;
@@ -61,7 +73,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
             discarding = !(msg instanceof LastHttpContent);
             ReferenceCountUtil.release(msg);
             // With an unread body on the wire the connection cannot be reused safely.
-            ctx.fireChannelRead(new Unauthorized(request.protocolVersion(), HttpUtil.isKeepAlive(request) && !hasBody));
+            ctx.fireChannelRead(new Refused(request.protocolVersion(), HttpUtil.isKeepAlive(request) && !hasBody, refusal));
             return;
         }
         if (discarding && msg instanceof HttpContent content) {
@@ -70,6 +82,21 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Why a request without the token is refused, or null when it is one of the status page's open requests. */
+    private static Answer.Full refusal(HttpRequest request) {
+        if (!StatusPageSession.isOpen(request)) {
+            return ApiService.unauthorized();
+        }
+        if (request.headers().contains(HttpHeaderNames.EXPECT)) {
+            return ApiService.error(417, "expectation-failed", "Expect is not taken without the token");
+        }
+        if (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > OPEN_BODY_MAX) {
+            return ApiService.error(413, "too-large", "a request without the token has at most " + OPEN_BODY_MAX
+                    + " bytes of body, declared by Content-Length");
+        }
+        return null;
     }
 
     private boolean authorized(HttpRequest request) {

@@ -33,6 +33,8 @@ final class Counters {
     final LongAdder openConnections = new LongAdder();
     /** Answers with a 5xx status (503s for overload counted in {@link #overloaded} too). */
     final LongAdder serverErrors = new LongAdder();
+    /** Connections closed because their client read nothing of a waiting answer for the stall time. */
+    final LongAdder stalledAnswers = new LongAdder();
     /** Requests refused with 503 because too many were in flight ({@link InFlightLimit}). */
     final LongAdder overloaded = new LongAdder();
     /** The heap figures of the stats, or null for none (tests of one component). */

@@ -31,8 +31,8 @@ final class StatusPageHandler extends ChannelInboundHandlerAdapter {
     private final StatusPageSession session;
     private final Counters counters;
 
-    StatusPageHandler(String token, Counters counters) {
-        this.session = new StatusPageSession(token);
+    StatusPageHandler(StatusPageSession session, Counters counters) {
+        this.session = session;
         this.counters = counters;
     }
 

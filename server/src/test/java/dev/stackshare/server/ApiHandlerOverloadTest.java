@@ -1,6 +1,7 @@
 package dev.stackshare.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackshare.protocol.Api;
@@ -53,7 +54,7 @@ class ApiHandlerOverloadTest {
 
     @Test
     void dataRequestPastTheBoundIs503WithRetryAfterAndAStableCode() throws Exception {
-        assertTrue(limit.tryAcquire()); // another request holds the only place
+        assertTrue(limit.tryAcquire("another client")); // another client holds the only place
         FullHttpResponse response = get(OBJECT);
         assertEquals(503, response.status().code());
         assertEquals(String.valueOf(InFlightLimit.RETRY_AFTER_SECONDS), response.headers().get("Retry-After"));
@@ -66,7 +67,7 @@ class ApiHandlerOverloadTest {
 
     @Test
     void statsAndViewLookUpsAreAnsweredWhileTheBoundIsReached() throws Exception {
-        assertTrue(limit.tryAcquire());
+        assertTrue(limit.tryAcquire("another client"));
         FullHttpResponse stats = get(Api.STATS);
         assertEquals(200, stats.status().code());
         Api.ServerStats answer = Json.read(ByteBufUtil.getBytes(stats.content()), Api.ServerStats.class);
@@ -95,6 +96,20 @@ class ApiHandlerOverloadTest {
         channel.close();
         channel.runPendingTasks();
         assertEquals(0, limit.inFlight());
+    }
+
+    @Test
+    void oneClientHoldsAtMostItsShareAndOthersStillGetPlaces() {
+        InFlightLimit shared = new InFlightLimit(4, 3);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(shared.tryAcquire("stuck node"));
+        }
+        assertFalse(shared.tryAcquire("stuck node"), "past its share");
+        assertTrue(shared.tryAcquire("another node"));
+        assertFalse(shared.tryAcquire("a third node"), "past the whole bound");
+        shared.release("stuck node");
+        assertTrue(shared.tryAcquire("a third node"));
+        assertEquals(4, shared.inFlight());
     }
 
     @Test

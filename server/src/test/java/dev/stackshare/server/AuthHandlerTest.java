@@ -52,7 +52,7 @@ class AuthHandlerTest {
         HttpContent part = new DefaultHttpContent(Unpooled.copiedBuffer(new byte[2]));
         HttpContent last = new DefaultLastHttpContent(Unpooled.copiedBuffer(new byte[2]));
         ch.writeInbound(request("Bearer " + "cd".repeat(32), true), part, last);
-        AuthHandler.Unauthorized marker = assertInstanceOf(AuthHandler.Unauthorized.class, ch.readInbound());
+        AuthHandler.Refused marker = assertInstanceOf(AuthHandler.Refused.class, ch.readInbound());
         assertFalse(marker.keepAlive(), "an unread body makes the connection unusable");
         assertNull(ch.readInbound());
         assertEquals(0, part.refCnt());
@@ -64,7 +64,7 @@ class AuthHandlerTest {
     void nextRequestAfterARefusedOneIsJudgedOnItsOwn() {
         EmbeddedChannel ch = new EmbeddedChannel(new AuthHandler(TOKEN, new Counters()));
         ch.writeInbound(request(null, false), new DefaultLastHttpContent());
-        assertInstanceOf(AuthHandler.Unauthorized.class, ch.readInbound());
+        assertInstanceOf(AuthHandler.Refused.class, ch.readInbound());
         HttpRequest good = request("Bearer " + TOKEN, false);
         ch.writeInbound(good);
         assertSame(good, ch.readInbound());
@@ -80,7 +80,7 @@ class AuthHandlerTest {
                 "Bearer " + TOKEN.toUpperCase(), "Bearer ", "");
         for (String header : misses) {
             ch.writeInbound(request(header, false), new DefaultLastHttpContent());
-            assertInstanceOf(AuthHandler.Unauthorized.class, ch.readInbound(), header);
+            assertInstanceOf(AuthHandler.Refused.class, ch.readInbound(), header);
         }
         assertEquals(misses.size(), counters.unauthorized.sum());
     }

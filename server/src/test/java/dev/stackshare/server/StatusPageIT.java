@@ -95,6 +95,35 @@ class StatusPageIT {
                 .header(StatusPageSession.AUTHENTICATED_HEADER, "true").GET()).statusCode(), "the marker cannot be sent in");
     }
 
+    @Test
+    void theCookieOfOneServerRunIsRefusedAfterARestartAndItsTokenRotated() throws IOException {
+        String setCookie = postForm("token=" + token).headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(setCookie.contains("; Max-Age=" + StatusPageSession.LIFETIME.toSeconds() + ";"), "it expires: " + setCookie);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertEquals(200, anonymous.send(withCookie(cookie, "/v1/stats").GET()).statusCode());
+
+        restart();
+        assertEquals(token, Files.readString(server.tokenFile()).strip(), "the same token after a plain restart");
+        assertEquals(401, anonymous.send(withCookie(cookie, "/v1/stats").GET()).statusCode(), "a restart logs out");
+        String again = postForm("token=" + token).headers().firstValue("Set-Cookie").orElseThrow();
+        String second = again.substring(0, again.indexOf(';'));
+        assertEquals(200, anonymous.send(withCookie(second, "/v1/stats").GET()).statusCode());
+
+        // Rotation as docs/operations.md says: stop, delete the token, start.
+        server.close();
+        Files.delete(server.tokenFile());
+        restart();
+        assertFalse(token.equals(Files.readString(server.tokenFile()).strip()), "a new token");
+        assertEquals(401, anonymous.send(withCookie(second, "/v1/stats").GET()).statusCode(), "rotation logs out");
+    }
+
+    private void restart() throws IOException {
+        server.close();
+        server = StackshareServer.start(new ServerConfig(List.of(tmp.resolve("stack")), new InetSocketAddress("127.0.0.1", 0),
+                tmp.resolve("state"), null));
+        anonymous = ApiClient.of(server).withToken(null);
+    }
+
     private HttpResponse<byte[]> postForm(String body) throws IOException {
         return anonymous.send(HttpRequest.newBuilder(server.url().resolve("/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
