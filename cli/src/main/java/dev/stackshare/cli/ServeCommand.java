@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
                 stateDir == null ? Paths.defaultStateDir() : Paths.absolute(stateDir),
                 Views.check(view),
                 excludes,
-                RecordedEnvironment.of(env), tlsConfig());
+                RecordedEnvironment.capture(env, Set.of()).recorded(), tlsConfig());
         StackshareServer server = StackshareServer.start(config);
         // Ctrl-C and SIGTERM run the hook: it stops the server (idempotent) and lets call() return.
         CountDownLatch stopped = new CountDownLatch(1);

@@ -17,11 +17,11 @@ final class SnapshotEnvironment {
 
     /**
      * The recorded variables with every root path mapped into {@code mount}, or unchanged when
-     * the roots appear at their own paths ({@code mount == null}). Host and session variables
-     * are never applied, even from an old record that kept them.
+     * the roots appear at their own paths ({@code mount == null}). Host, session and stackshare
+     * variables are never applied, even from an old record that kept them.
      */
     static Map<String, String> forJob(Snapshot snapshot, Path mount) {
-        Map<String, String> recorded = RecordedEnvironment.of(snapshot.environment());
+        Map<String, String> recorded = RecordedEnvironment.applied(snapshot.environment());
         return mount == null ? new TreeMap<>(recorded) : new PathMapper(rootPaths(snapshot), mount).map(recorded);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RecordedEnvironmentTest {
@@ -18,7 +19,8 @@ class RecordedEnvironmentTest {
                 Map.entry("PATH", "/a/bin:/usr/bin"), Map.entry("PYTHONPATH", "/a/py"), Map.entry("SETUP_AFW", "afw 1 -f X"),
                 Map.entry("CONDA_PREFIX", "/c"), Map.entry("LANG", "C.UTF-8"), Map.entry("OMP_NUM_THREADS", "1"));
         assertEquals(Map.of("PATH", "/a/bin:/usr/bin", "PYTHONPATH", "/a/py", "SETUP_AFW", "afw 1 -f X",
-                "CONDA_PREFIX", "/c", "LANG", "C.UTF-8", "OMP_NUM_THREADS", "1"), RecordedEnvironment.of(env));
+                "CONDA_PREFIX", "/c", "LANG", "C.UTF-8", "OMP_NUM_THREADS", "1"),
+                RecordedEnvironment.capture(env, Set.of()).recorded());
     }
 
     @Test
