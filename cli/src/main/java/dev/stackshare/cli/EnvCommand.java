@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             "the mount, so   eval \"$(stackshare env --snapshot ID --mount /mnt/ss)\"   sets up a",
             "job on a node where the snapshot is mounted at /mnt/ss. With --same-paths the paths",
             "are left as they are (for a namespace where the roots sit at their own paths).",
-            "Secrets (tokens, keys, passwords) were never recorded; host and session variables",
+            "Secrets (tokens, keys, passwords, passwords in URLs) were left out when the snapshot",
+            "was taken, but for what `serve --keep-env` kept; host and session variables",
             "(HOME, USER, TMPDIR, SSH_*, ...) are not printed.",
         })
 final class EnvCommand implements Callable<Integer> {

@@ -50,6 +50,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "('__pycache__', '*.o'), with '/' absolute paths ('/home/a/stack/tests/**'). Repeatable.")
     List<String> excludes = new ArrayList<>();
 
+    @Option(names = "--keep-env", paramLabel = "NAME", split = ",",
+            description = "Record variable NAME as it is, though it looks like a secret (repeatable, or NAME,NAME; "
+                    + "in the config file `keep-env: NAME,NAME`). Otherwise the recorded environment leaves out a "
+                    + "variable whose name has a part PAT or PWD, or holds PASS, SECRET, TOKEN, AUTH, CREDENTIAL, "
+                    + "PRIVATE, COOKIE or SESSION_ID, or a part ending in KEY (API_KEY, APIKEY); a variable whose "
+                    + "value holds password= or pwd=; and passwords in URLs (http://user:pw@proxy:3128 is "
+                    + "recorded as http://proxy:3128). Host and session variables (HOME, SSH_*, ...) are never "
+                    + "recorded. The exact rules: docs/exec.md.")
+    List<String> keepEnv = new ArrayList<>();
+
     @Option(names = "--dry-run", description = "List the roots, their kind and size, and exit without serving.")
     boolean dryRun;
 
@@ -82,6 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Map<String, String> env = LauncherEnvironment.original(System.getenv());
+        RecordedEnvironment.Capture recorded = RecordedEnvironment.capture(env, Set.copyOf(keepEnv));
         List<EnvironmentCapture.Root> selected = RootSelection.select(env, roots, captureEnv, excludes);
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
@@ -94,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
                 stateDir == null ? Paths.defaultStateDir() : Paths.absolute(stateDir),
                 Views.check(view),
                 excludes,
-                RecordedEnvironment.capture(env, Set.of()).recorded(), tlsConfig());
+                recorded.recorded(), tlsConfig());
         StackshareServer server = StackshareServer.start(config);
         // Ctrl-C and SIGTERM run the hook: it stops the server (idempotent) and lets call() return.
         CountDownLatch stopped = new CountDownLatch(1);

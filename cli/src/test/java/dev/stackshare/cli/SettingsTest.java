@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,5 +117,20 @@ class SettingsTest {
         write("xdg/stackshare/config.yaml", "mount:\n  cache-sise: 50G\n");
         UserError typo = assertThrows(UserError.class, () -> SettingsDefaults.install(Main.commandLine("publish"), env()));
         assertTrue(typo.getMessage().contains("'mount: cache-sise'"), typo.getMessage());
+    }
+
+    /** {@code args} parsed as a command line that names its command, with the files' defaults. */
+    private Object parsed(String... args) throws IOException {
+        CommandLine cli = Main.commandLine(args);
+        SettingsDefaults.install(cli, env());
+        return cli.parseArgs(args).subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void serveKeepsTheVariablesTheFileNamesAndAFlagReplacesThem() throws IOException {
+        write("xdg/stackshare/config.yaml", "serve:\n  keep-env: GITHUB_PAT,HTTP_PROXY\n");
+        assertEquals(List.of("GITHUB_PAT", "HTTP_PROXY"), ((ServeCommand) parsed("serve")).keepEnv);
+        assertEquals(List.of("DB_PWD", "A", "B"),
+                ((ServeCommand) parsed("serve", "--keep-env", "DB_PWD", "--keep-env", "A,B")).keepEnv);
     }
 }
