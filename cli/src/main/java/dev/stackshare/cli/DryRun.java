@@ -1,5 +1,6 @@
 package dev.stackshare.cli;
 
+import dev.stackshare.cli.RecordedEnvironment.Action;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -9,11 +10,33 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-/** What {@code serve --dry-run} shows: each root, its kind, its size and why it is exported. */
+/**
+ * What {@code serve --dry-run} shows: each root, its kind, its size and why it is exported; then
+ * each variable the recorded environment drops, changes or keeps by --keep-env, and by which rule.
+ */
 final class DryRun {
     private DryRun() {
+    }
+
+    /** Names and rules only: a value may be the very secret a rule is there to keep in. */
+    static void print(RecordedEnvironment.Capture capture, PrintWriter out) {
+        out.printf("%n%-8s %-32s %s%n", "ENV", "VARIABLE", "RULE (values not shown)");
+        for (RecordedEnvironment.Change c : capture.changes()) {
+            String rule = c.action() == Action.KEPT ? "--keep-env (else " + c.rule() + ")" : c.rule();
+            out.printf("%-8s %-32s %s%n", c.action().name().toLowerCase(Locale.ROOT), c.name(), rule);
+        }
+        Map<Action, Long> counts = capture.changes().stream().collect(Collectors.groupingBy(
+                RecordedEnvironment.Change::action, () -> new EnumMap<>(Action.class), Collectors.counting()));
+        out.printf("%d variables recorded: %d dropped, %d changed, %d kept by --keep-env%n", capture.recorded().size(),
+                counts.getOrDefault(Action.DROPPED, 0L), counts.getOrDefault(Action.CHANGED, 0L),
+                counts.getOrDefault(Action.KEPT, 0L));
+        out.flush();
     }
 
     static void print(List<EnvironmentCapture.Root> roots, PrintWriter out) {

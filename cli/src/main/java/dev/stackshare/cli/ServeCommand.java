@@ -56,11 +56,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "variable whose name has a part PAT or PWD, or holds PASS, SECRET, TOKEN, AUTH, CREDENTIAL, "
                     + "PRIVATE, COOKIE or SESSION_ID, or a part ending in KEY (API_KEY, APIKEY); a variable whose "
                     + "value holds password= or pwd=; and passwords in URLs (http://user:pw@proxy:3128 is "
-                    + "recorded as http://proxy:3128). Host and session variables (HOME, SSH_*, ...) are never "
-                    + "recorded. The exact rules: docs/exec.md.")
+                    + "recorded as http://proxy:3128). --dry-run lists what these rules drop or change. Host and "
+                    + "session variables (HOME, SSH_*, ...) are never recorded. The exact rules: docs/exec.md.")
     List<String> keepEnv = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "List the roots, their kind and size, and exit without serving.")
+    @Option(names = "--dry-run",
+            description = "List the roots, their kind and size, and the variables the recorded environment drops or "
+                    + "changes (names and rules, never values); exit without serving.")
     boolean dryRun;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:0",
@@ -97,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
             DryRun.print(selected, out);
+            DryRun.print(recorded, out);
             return 0;
         }
         ServerConfig config = new ServerConfig(

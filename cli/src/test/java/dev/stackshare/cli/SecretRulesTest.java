@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stackshare.cli.RecordedEnvironment.Action;
 import dev.stackshare.cli.RecordedEnvironment.Capture;
 import dev.stackshare.cli.RecordedEnvironment.Change;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,5 +143,19 @@ class SecretRulesTest {
     void aJobGetsKeptSecretsButNeverHostOrStackshareVariables() {
         Map<String, String> record = Map.of("GITHUB_PAT", "kept", "HOME", "/home/a", "STACKSHARE_TOKEN", "old", "PATH", "/a");
         assertEquals(Map.of("GITHUB_PAT", "kept", "PATH", "/a"), RecordedEnvironment.applied(record));
+    }
+
+    @Test
+    void dryRunNamesEachVariableAndRuleButNoValue() {
+        StringWriter text = new StringWriter();
+        DryRun.print(RecordedEnvironment.capture(attack(), Set.of("PASS")), new PrintWriter(text));
+        String out = text.toString();
+        assertTrue(out.matches("(?s).*\\ndropped +GITHUB_PAT +secret name \\(part PAT\\)\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\nchanged +HTTP_PROXY +user:password@ removed from a URL\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\nkept +PASS +--keep-env \\(else secret name \\(PASS\\)\\)\\n.*"), out);
+        assertTrue(out.contains("5 variables recorded: 6 dropped, 2 changed, 1 kept by --keep-env"), out);
+        for (String value : List.of("ghp_pat1", "pwd2", "pass3", "pw4", "pw5", "pw6", "tok7", "/home/a")) {
+            assertFalse(out.contains(value), value + " in\n" + out);
+        }
     }
 }
