@@ -31,9 +31,17 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts serve and returns once it printed its URL and first snapshot; {@code port} 0 picks one. */
     static ServeProcess start(Path root, Path stateDir, int port, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(CliIT.LAUNCHER.toString(), "serve", "--root", root.toString(),
-                "--listen", "127.0.0.1:" + port, "--state-dir", stateDir.toString()));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return start(List.of("--root", root.toString(), "--listen", "127.0.0.1:" + port, "--state-dir", stateDir.toString()),
+                Map.of(), log);
+    }
+
+    /** As {@link #start(Path, Path, int, Path)}, with {@code args} after `serve` and {@code env} added to its environment. */
+    static ServeProcess start(List<String> args, Map<String, String> env, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(CliIT.LAUNCHER.toString(), "serve"));
+        cmd.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        Process p = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Map<String, String> printed = new HashMap<>();
         for (String line; !printed.containsKey("snapshot") && (line = out.readLine()) != null; ) {
