@@ -35,7 +35,8 @@ class SecretRulesTest {
         assertDroppedBy("TOKEN", "GH_TOKEN", "GITHUBTOKEN");
         assertDroppedBy("AUTH", "NPM_AUTH", "OAUTH2_CLIENT", "HTTP_AUTHORIZATION", "XAUTHORITY");
         assertDroppedBy("CREDENTIAL", "GOOGLE_APPLICATION_CREDENTIALS");
-        assertDroppedBy("part ending in KEY", "API_KEY", "APIKEY", "KEY", "AWS_ACCESS_KEY_ID", "SSH_KEYS", "signingkey");
+        assertDroppedBy("part ending in KEY", "API_KEY", "APIKEY", "KEY", "AWS_ACCESS_KEY_ID", "SSH_KEYS", "signingkey",
+                "KEY_FILE");
         assertDroppedBy("PRIVATE", "GPG_PRIVATE");
         assertDroppedBy("COOKIE", "BROWSER_COOKIE");
         assertDroppedBy("SESSION_ID", "SESSIONID");
@@ -47,8 +48,8 @@ class SecretRulesTest {
         for (String name : List.of("PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "MANPATH", "PKG_CONFIG_PATH", "CLASSPATH",
                 "CMAKE_PREFIX_PATH", "PATCH_LEVEL", "PATTERN", "SPATIAL_INDEX", "OLDPWD", "PWDX", "COMPASS_HOME",
                 "BYPASS_CACHE", "FTP_PASSIVE_MODE", "AUDIO_PASSTHROUGH", "TOKENIZERS_PARALLELISM", "GIT_AUTHOR_NAME",
-                "GIT_AUTHOR_EMAIL", "AUTHORS", "KEYBOARD", "XKB_KEYMAP", "KRB_KEYTAB", "KEYTAB", "JAVA_KEYSTORE",
-                "MONKEY", "GEVENT_MONKEY_PATCH", "HOTKEY", "TURNKEY", "DONKEYS", "KEYRING_BACKEND", "LANG",
+                "GIT_AUTHOR_EMAIL", "AUTHORS", "KEYBOARD", "XKB_KEYMAP", "KRB_KEYTAB", "KEYTAB", "SSHKEYFILE",
+                "JAVA_KEYSTORE", "MONKEY", "GEVENT_MONKEY_PATCH", "HOTKEY", "TURNKEY", "DONKEYS", "KEYRING_BACKEND", "LANG",
                 "OMP_NUM_THREADS", "SETUP_AFW", "AFW_DIR", "CONDA_PREFIX", "EUPS_PATH")) {
             assertEquals(Optional.empty(), SecretName.rule(name), name);
         }
