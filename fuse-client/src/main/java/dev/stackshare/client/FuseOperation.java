@@ -7,7 +7,9 @@ package dev.stackshare.client;
 enum FuseOperation {
     GETATTR, READDIR, READ, READLINK, STATFS, ACCESS,
     /** Once per mount at most: refused, so that the kernel stops asking (see {@link SnapshotFileSystem#of}). */
-    OPEN;
+    OPEN,
+    /** Our own kernel session only: libfuse answers look-ups from the getattr of the path. */
+    LOOKUP;
 
     /** The name in stats and JSON: the FUSE operation's own, lower case. */
     String label() {

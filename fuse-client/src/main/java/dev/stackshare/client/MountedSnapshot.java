@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +22,20 @@ public final class MountedSnapshot implements AutoCloseable {
     private final Snapshot snapshot;
     private final Path mountpoint;
     private final Counters counters;
-    private final SnapshotFileSystem fs;
+    private final LongSupplier filesBeingRead;
     private final Thread loop;
     private final ExecutorService readAhead;
     private boolean closed;
     /** Work of this mount to finish before close() returns, such as metadata still being written to disk. */
     private volatile Future<?> pending = CompletableFuture.completedFuture(null);
 
-    MountedSnapshot(Snapshot snapshot, Path mountpoint, Counters counters, SnapshotFileSystem fs, Thread loop,
+    /** @param loop the thread that ends when the filesystem is unmounted */
+    MountedSnapshot(Snapshot snapshot, Path mountpoint, Counters counters, LongSupplier filesBeingRead, Thread loop,
                     ExecutorService readAhead) {
         this.snapshot = snapshot;
         this.mountpoint = mountpoint;
         this.counters = counters;
-        this.fs = fs;
+        this.filesBeingRead = filesBeingRead;
         this.loop = loop;
         this.readAhead = readAhead;
     }
@@ -123,6 +125,6 @@ public final class MountedSnapshot implements AutoCloseable {
 
     /** Files whose read state the mount keeps; for tests. */
     long filesBeingRead() {
-        return fs.filesBeingRead();
+        return filesBeingRead.getAsLong();
     }
 }

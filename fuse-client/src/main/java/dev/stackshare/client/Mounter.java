@@ -160,13 +160,32 @@ public final class Mounter {
         ExecutorService readAhead = Executors.newFixedThreadPool(FETCH_THREADS, daemonThreads("stackshare-fetch"));
         // Guessed batches have threads of their own, so the job's own batches never queue behind them.
         ExecutorService guesses = Executors.newFixedThreadPool(GUESS_THREADS, daemonThreads("stackshare-guess"));
+        FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead, trace);
+        DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
+                ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers,
+                        guesses, guessing, throughCaches)
+                : null;
+        Runnable afterEnd = () -> {
+            readAhead.shutdown();
+            guesses.shutdownNow();
+            if (afterUnmount != null) {
+                afterUnmount.run();
+            }
+        };
+        if (KernelSessionMount.chosen()) {
+            try {
+                SnapshotKernelFileSystem fs = new SnapshotKernelFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher,
+                        counters);
+                Thread loop = KernelSessionMount.start(fs, mountpoint, tree.snapshot().id(), afterEnd);
+                return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs::filesBeingRead, loop, readAhead);
+            } catch (IOException | RuntimeException e) {
+                readAhead.shutdownNow();
+                guesses.shutdownNow();
+                throw e;
+            }
+        }
         SnapshotFileSystem fs;
         try {
-            FileReader reader = new FileReader(source, tree.snapshot().chunkSize(), readAhead, trace);
-            DirectoryBatcher batcher = source instanceof MemoryCache memory && onDisk != null
-                    ? new DirectoryBatcher(tree, memory, onDisk, readAhead, DirectoryBatcher.DEFAULT_MAX_BATCH_BYTES, offers,
-                            guesses, guessing, throughCaches)
-                    : null;
             fs = SnapshotFileSystem.of(tree, reader, Owner.ofCurrentProcess(), batcher, counters, KernelRelease.running());
         } catch (IOException | RuntimeException | LinkageError e) {
             readAhead.shutdownNow();
@@ -185,17 +204,18 @@ public final class Mounter {
             } catch (RuntimeException | LinkageError e) {
                 failure.set(e);
             } finally {
-                readAhead.shutdown();
-                guesses.shutdownNow();
-                if (afterUnmount != null && failure.get() == null) {
-                    afterUnmount.run();
+                if (failure.get() == null) {
+                    afterEnd.run();
+                } else {
+                    readAhead.shutdown();
+                    guesses.shutdownNow();
                 }
             }
         }, "stackshare-fuse " + mountpoint);
         loop.setDaemon(true);
         loop.start();
         awaitMounted(mountpoint, loop, failure, fs);
-        return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs, loop, readAhead);
+        return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs::filesBeingRead, loop, readAhead);
     }
 
     /** One try never outlasts the fetch deadline, so a stalled server costs a read at most about twice it. */

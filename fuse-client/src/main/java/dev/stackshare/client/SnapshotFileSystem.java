@@ -6,14 +6,11 @@ import dev.stackshare.protocol.Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import jnr.ffi.Pointer;
 import jnr.ffi.Struct;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
@@ -29,7 +26,6 @@ import ru.serce.jnrfuse.struct.Timespec;
  * immutable or concurrent.
  */
 class SnapshotFileSystem extends FuseStubFS {
-    private static final Logger log = LoggerFactory.getLogger(SnapshotFileSystem.class);
     private static final int W_OK = 2;
     private static final int BLOCK_SIZE = 4096;
     /** The largest read libfuse2 passes (FUSE-NOTES): a good I/O size hint for readers. */
@@ -352,20 +348,6 @@ class SnapshotFileSystem extends FuseStubFS {
     }
 
     private static int errno(String operation, String path, Exception e) {
-        if (e instanceof NoSuchFileException) {
-            return -ErrorCodes.ENOENT();
-        }
-        if (e instanceof NotDirectoryException) {
-            return -ErrorCodes.ENOTDIR();
-        }
-        if (RetryingObjectSource.GaveUp.isRepeated(e)) {
-            // The kernel's second try of a read that just failed: logged once, the first time.
-            log.debug("{} {} failed again: {}", operation, path, e.getMessage());
-        } else if (e instanceof IOException) {
-            log.warn("{} {} failed: {}", operation, path, e.getMessage());
-        } else {
-            log.error("{} {} failed", operation, path, e);
-        }
-        return -ErrorCodes.EIO();
+        return -FuseErrors.errno(operation, path, e);
     }
 }

@@ -83,7 +83,17 @@ final class SnapshotTree {
 
         /** The entry of that name, or null. */
         Entry find(String name) {
-            byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+            int index = indexOf(name);
+            return index < 0 ? null : entry(index);
+        }
+
+        /** Where the entry of that name is, or -1. */
+        int indexOf(String name) {
+            return indexOf(name.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Where the entry whose name has exactly these UTF-8 bytes is, or -1. */
+        int indexOf(byte[] wanted) {
             int low = 0;
             int high = offsets.length - 1;
             while (low <= high) {
@@ -94,10 +104,10 @@ final class SnapshotTree {
                 } else if (c > 0) {
                     high = mid - 1;
                 } else {
-                    return entry(mid);
+                    return mid;
                 }
             }
-            return null;
+            return -1;
         }
 
         int subdirectories() {

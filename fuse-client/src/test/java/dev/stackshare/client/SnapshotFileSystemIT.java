@@ -49,8 +49,8 @@ class SnapshotFileSystemIT {
     private final Counters counters = new Counters();
     private final byte[] bigContent = TestSnapshot.bytes(5 * CS + 123, 9);
     private final byte[] exactContent = TestSnapshot.bytes(2 * CS, 4);
-    private MountedSnapshot mount;
-    private Path stack;
+    MountedSnapshot mount;
+    Path stack;
 
     @BeforeAll
     void mount(@TempDir Path tmp) throws IOException {

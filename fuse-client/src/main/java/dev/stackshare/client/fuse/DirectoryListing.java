@@ -56,6 +56,11 @@ public final class DirectoryListing {
         return align8(DIRENT_NAME_OFFSET + nameLength);
     }
 
+    /** Whether this is a READDIRPLUS reply, whose entries carry their attributes. */
+    public boolean plus() {
+        return plus;
+    }
+
     /** The length of a fuse_direntplus record for a name of this many bytes, padding included. */
     public static int direntplusSize(int nameLength) {
         return align8(EntryOut.SIZE + DIRENT_NAME_OFFSET + nameLength);

@@ -31,6 +31,9 @@ public final class InitNegotiation {
     public static final int OLDEST_KERNEL_MINOR = 9;
     /** A comma-separated list of flag names to switch off, for {@link #maskFromSystemProperty}. */
     public static final String MASK_PROPERTY = "stackshare.fuse.mask";
+    private static final int PAGE_SIZE = 4096;
+    /** What the kernel sends at most without FUSE_MAX_PAGES (FUSE_DEFAULT_MAX_PAGES_PER_REQ). */
+    private static final int DEFAULT_MAX_PAGES = 32;
 
     public static final long FUSE_ASYNC_READ = 1L << 0;
     public static final long FUSE_POSIX_LOCKS = 1L << 1;
@@ -73,6 +76,15 @@ public final class InitNegotiation {
     public static final long FUSE_HAS_INODE_DAX = 1L << 33;
     public static final long FUSE_HAS_EXPIRE_ONLY = 1L << 35;
 
+    /**
+     * What a read-only mount of immutable content asks for, each dropped cleanly where the
+     * kernel lacks it: reads in parallel, listings with attributes (no LOOKUP per name after a
+     * listdir), no OPEN or OPENDIR at all (the kernel then keeps pages and listings), look-ups in
+     * one directory in parallel, 1 MiB reads, cached link targets.
+     */
+    public static final long WANTED = FUSE_ASYNC_READ | FUSE_DO_READDIRPLUS | FUSE_NO_OPEN_SUPPORT
+            | FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES | FUSE_CACHE_SYMLINKS | FUSE_NO_OPENDIR_SUPPORT | FUSE_INIT_EXT;
+
     /** Every FUSE_* flag above by its name without the prefix, in bit order. */
     private static final Map<String, Long> FLAGS = flagsByName();
 
@@ -100,6 +112,11 @@ public final class InitNegotiation {
         /** Whether every bit of {@code flag} is on. */
         public boolean has(long flag) {
             return (flags & flag) == flag;
+        }
+
+        /** The largest READ the kernel sends: max_pages pages, else its default of 32 (128 KiB). */
+        public int maxRead() {
+            return (has(FUSE_MAX_PAGES) ? out.maxPages() : DEFAULT_MAX_PAGES) * PAGE_SIZE;
         }
 
         /** For the mount's log: "7.38 ASYNC_READ,DO_READDIRPLUS,...". */
