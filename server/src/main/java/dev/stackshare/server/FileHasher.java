@@ -4,16 +4,15 @@ import dev.stackshare.protocol.Chunking;
 import dev.stackshare.protocol.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts one regular file into chunks and hashes them, reading through a {@link FileChannel} one
- * chunk at a time so a file of any size costs one chunk of memory. A file that changes while it
+ * Cuts one regular file into chunks and hashes them, reading through a {@link RegularFile} one
+ * chunk at a time so a file of any size costs one chunk of memory. Whatever took the file's
+ * place since the walk saw it (a fifo, a symlink) is never read: it is reported
+ * ({@link NotRegularFileException}). A file that changes while it
  * is read (its stat differs before and after, or it ends early or runs long) is read again; one
  * that keeps changing is reported ({@link FileKeepsChangingException}), because a snapshot must
  * never mix two versions.
@@ -45,12 +44,15 @@ final class FileHasher {
     private final int chunkSize;
     private final ReadListener listener;
     private final ThreadLocal<byte[]> buffers;
+    /** What the native read fills, then copied to the chunk's array: no copy of it in and out of native memory. */
+    private final ThreadLocal<ByteBuffer> direct;
 
     FileHasher(int chunkSize, ReadListener listener) {
         Chunking.checkChunkSize(chunkSize);
         this.chunkSize = chunkSize;
         this.listener = listener;
         this.buffers = ThreadLocal.withInitial(() -> new byte[chunkSize]);
+        this.direct = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(chunkSize));
     }
 
     int chunkSize() {
@@ -61,18 +63,19 @@ final class FileHasher {
      * Hashes {@code file}, which {@code before} says is a regular file.
      *
      * @throws java.nio.file.NoSuchFileException if it vanished, which the scanner treats as deleted
+     * @throws NotRegularFileException if something else took its place
      * @throws FileKeepsChangingException if it changed on every attempt
      */
     Hashed hash(Path file, FileStat before, ChunkSink sink) throws IOException {
         FileStat expected = before;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            List<Digest> chunks = readOnce(file, expected.size(), sink);
+            List<Digest> chunks = readOnce(file, expected, sink);
             FileStat after = FileStat.lstat(file);
             if (chunks != null && after.sameFileUnchanged(expected)) {
                 return new Hashed(after, chunks);
             }
             if (!after.isRegularFile()) {
-                break;
+                throw new NotRegularFileException(file, after.kind());
             }
             expected = after;
         }
@@ -80,18 +83,25 @@ final class FileHasher {
                 + " times; publish again once whatever writes it has finished");
     }
 
-    /** The chunk digests, or null when the file's length is no longer {@code size}. */
-    private List<Digest> readOnce(Path file, long size, ChunkSink sink) throws IOException {
+    /** The chunk digests, or null when the file opened is not the one {@code expected} describes. */
+    private List<Digest> readOnce(Path file, FileStat expected, ChunkSink sink) throws IOException {
         byte[] buf = buffers.get();
+        ByteBuffer window = direct.get();
+        long size = expected.size();
         int count = Chunking.chunkCount(size, chunkSize);
         List<Digest> chunks = new ArrayList<>(count);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (RegularFile f = RegularFile.open(file)) {
+            if (!f.stat().sameFileUnchanged(expected)) {
+                return null;
+            }
             long position = 0;
             for (int i = 0; i < count; i++) {
                 int length = Chunking.chunkLength(size, chunkSize, i);
-                if (!readFully(ch, buf, length, position)) {
+                window.clear().limit(length);
+                if (!f.readFully(window, position)) {
                     return null;
                 }
+                window.flip().get(buf, 0, length);
                 Digest digest = Digest.of(buf, 0, length);
                 sink.accept(digest, buf, length);
                 chunks.add(digest);
@@ -99,21 +109,10 @@ final class FileHasher {
                 listener.chunkRead(file, i);
             }
             // One byte past the end tells a file that grew from one that did not.
-            if (ch.read(ByteBuffer.wrap(buf, 0, 1), position) > 0) {
+            if (f.readFully(window.clear().limit(1), position)) {
                 return null;
             }
         }
         return chunks;
-    }
-
-    private static boolean readFully(FileChannel ch, byte[] buf, int length, long position) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
-        while (bb.hasRemaining()) {
-            int n = ch.read(bb, position + bb.position());
-            if (n < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

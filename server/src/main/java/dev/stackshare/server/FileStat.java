@@ -1,19 +1,13 @@
 package dev.stackshare.server;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import jnr.constants.platform.Errno;
-import jnr.posix.NanosecondFileStat;
 import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /** The parts of {@code stat(2)} the scanner records or uses to notice change. */
 record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long ino, long dev) {
@@ -22,6 +16,8 @@ record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long i
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFLNK = 0120000;
+    private static final int S_IFIFO = 0010000;
+    private static final int S_IFSOCK = 0140000;
 
     /** {@code lstat}: the entry itself, never what a symlink points to. */
     static FileStat lstat(Path p) throws IOException {
@@ -61,6 +57,18 @@ record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long i
         return (rawMode & S_IFMT) == S_IFLNK;
     }
 
+    /** What kind of entry this is, in the words of a warning ("a fifo"). */
+    String kind() {
+        switch (rawMode & S_IFMT) {
+            case S_IFREG: return "a regular file";
+            case S_IFDIR: return "a directory";
+            case S_IFLNK: return "a symlink";
+            case S_IFIFO: return "a fifo";
+            case S_IFSOCK: return "a socket";
+            default: return "a device";
+        }
+    }
+
     /** Whether nothing that a write, truncate or replace changes differs between the two. */
     boolean sameFileUnchanged(FileStat other) {
         return rawMode == other.rawMode && size == other.size && mtimeNanos == other.mtimeNanos
@@ -73,60 +81,29 @@ record FileStat(int rawMode, long size, long mtimeNanos, long ctimeNanos, long i
      * about 2 KB per file; on a 100,000-file re-publish that garbage was most of the server's
      * allocation, and the young collections it caused took a third of the publish
      * (docs/performance.md). Until {@link #load} has run (the server runs it after its first
-     * publish: jnr-posix takes about 0.2 s of a core to set up), {@link FileStat#lstat} reads
-     * the JDK's attribute map.
+     * publish), or a file was read ({@link RegularFile} loads it too), {@link FileStat#lstat}
+     * reads the JDK's attribute map.
      */
     static final class NativeLstat {
-        /** Null until loaded, and when no native POSIX is at hand. */
-        private static volatile POSIX posix;
-        private static final ThreadLocal<jnr.posix.FileStat> BUFFER = ThreadLocal.withInitial(() -> posix.allocateStat());
-
         private NativeLstat() {
         }
 
         /** Loads the native POSIX, if this platform has one; returns whether it is in use. */
-        static synchronized boolean load() {
-            if (posix == null) {
-                try {
-                    POSIX loaded = POSIXFactory.getNativePOSIX();
-                    if (loaded.isNative() && loaded.allocateStat() instanceof NanosecondFileStat) {
-                        posix = loaded;
-                    }
-                } catch (RuntimeException | LinkageError e) {
-                    // no native POSIX here: the attribute map it is
-                }
-            }
-            return posix != null;
+        static boolean load() {
+            return NativePosix.load() != null;
         }
 
         /** Null when the native POSIX is not loaded. */
         static FileStat lstat(Path p) throws IOException {
-            POSIX loaded = posix;
+            POSIX loaded = NativePosix.loaded();
             if (loaded == null) {
                 return null;
             }
-            jnr.posix.FileStat st = BUFFER.get();
+            jnr.posix.FileStat st = NativePosix.statBuffer();
             if (loaded.lstat(p.toString(), st) != 0) {
-                throw failure(p, loaded.errno());
+                throw NativePosix.failure(p, loaded.errno());
             }
-            NanosecondFileStat nanos = (NanosecondFileStat) st;
-            return new FileStat(st.mode(), st.st_size(), st.mtime() * 1_000_000_000L + nanos.mTimeNanoSecs(),
-                    st.ctime() * 1_000_000_000L + nanos.cTimeNanoSecs(), st.ino(), st.dev());
-        }
-
-        /**
-         * The exception the JDK throws for the errno, except that a path through something that
-         * is no longer a directory (ENOTDIR) is missing too: the walk then skips it as deleted.
-         */
-        private static IOException failure(Path p, int errno) {
-            Errno e = Errno.valueOf(errno);
-            if (e == Errno.ENOENT || e == Errno.ENOTDIR) {
-                return new NoSuchFileException(p.toString());
-            }
-            if (e == Errno.EACCES || e == Errno.EPERM) {
-                return new AccessDeniedException(p.toString());
-            }
-            return new FileSystemException(p.toString(), null, e.description());
+            return NativePosix.of(st);
         }
     }
 }

@@ -4,13 +4,10 @@ import dev.stackshare.protocol.Chunking;
 import dev.stackshare.protocol.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,27 +151,15 @@ final class StableLocations {
 
     private byte[] readPlace(Location loc) throws IOException {
         sourceReads.incrementAndGet();
-        // NOFOLLOW_LINKS is O_NOFOLLOW on the last component; the real-path check covers the
-        // directories above it. A swap between the two can only make us read other bytes, which
-        // the digest check then refuses.
-        if (!Files.readAttributes(loc.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
-            // Checked before open too: opening a fifo put in the file's place would block.
-            throw new IOException("is no longer a regular file");
-        }
-        try (FileChannel ch = FileChannel.open(loc.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        // O_NOFOLLOW covers the last component, the real-path check the directories above it. A
+        // swap between the two can only make us read other bytes, which the digest check then
+        // refuses. A fifo put in the file's place is refused at open, without waiting for a writer.
+        try (RegularFile f = RegularFile.open(loc.file())) {
             if (!loc.file().toRealPath().startsWith(loc.rootReal())) {
                 throw new IOException("now lies outside its root " + loc.rootReal());
             }
             ByteBuffer buf = ByteBuffer.allocate(loc.length());
-            long position = loc.offset();
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, position);
-                if (n < 0) {
-                    return null;
-                }
-                position += n;
-            }
-            return buf.array();
+            return f.readFully(buf, loc.offset()) ? buf.array() : null;
         }
     }
 }

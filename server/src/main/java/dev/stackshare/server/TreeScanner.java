@@ -400,6 +400,9 @@ final class TreeScanner {
         } catch (AccessDeniedException e) {
             scan.skip(file, "permission denied");
             return;
+        } catch (NotRegularFileException e) {
+            scan.skip(file, e.why());
+            return;
         } catch (FileKeepsChangingException e) {
             scan.skip(file, "it changed on each of " + FileHasher.MAX_ATTEMPTS + " reads; publish again once whatever"
                     + " writes it has finished");

@@ -16,6 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -142,5 +147,80 @@ class PublisherTest {
         publisher.publish("default");
         afterAnswer.forEach(Runnable::run);
         assertArrayEquals("same bytes".getBytes(), stable.read(twin.content()));
+    }
+
+    /**
+     * The walk records 20 small files as regular; before they are read each is replaced by a
+     * fifo (mkfifo, then mv over it), while two big files keep the hash threads busy. Opening a
+     * fifo without O_NONBLOCK blocks until a writer comes: the publish would never end.
+     */
+    @Test
+    void filesSwappedForFifosAfterTheWalkAreLeftOutAndThePublishEnds() throws Exception {
+        Path stack = tmp.resolve("stack");
+        Trees.file(stack, "big/a.so", Trees.randomBytes(4 << 20, 1));
+        Trees.file(stack, "big/b.so", Trees.randomBytes(4 << 20, 2));
+        for (int i = 0; i < 20; i++) {
+            Trees.file(stack, "small/f" + i + ".py", "x = " + i + "\n");
+        }
+        fx = new ScanFixture(tmp.resolve("state/objects"));
+        snapshots = SnapshotStore.open(tmp.resolve("state/snapshots"), tmp.resolve("state/views"));
+        HeldTasks hashPool = new HeldTasks(Executors.newFixedThreadPool(2));
+        TreeScanner scanner = new TreeScanner(new FileHasher(ScanFixture.CHUNK, FileHasher.ReadListener.NONE),
+                fx.store, fx.pool, hashPool, Set.of(), Excludes.NONE);
+        Publisher publisher = new Publisher(RootSet.of(List.of(stack)), scanner, fx.store, stable, snapshots,
+                ScanFixture.CHUNK, Clock.systemUTC(), new Random(1), java.util.Map.of());
+        PublishProgress progress = new PublishProgress();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<Snapshot> publish = caller.submit(() -> publisher.publish("default", progress));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!progress.walked() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(progress.walked(), "the walk finished");
+            Trees.bash(stack.resolve("small"), "for i in $(seq 0 19); do mkfifo .f$i && mv .f$i f$i.py; done");
+            hashPool.release();
+
+            Snapshot s = publish.get(30, TimeUnit.SECONDS);
+
+            String root = stack.toString().substring(1);
+            assertEquals(List.of(), fx.dir(((Entry.Dir) fx.entry(s.tree(), root + "/small")).tree()).entries());
+            assertEquals(List.of("a.so", "b.so"), fx.dir(((Entry.Dir) fx.entry(s.tree(), root + "/big")).tree())
+                    .entries().stream().map(Entry::name).toList());
+            List<String> leftOut = progress.snapshot().leftOut();
+            assertEquals(20, leftOut.size(), leftOut.toString());
+            for (String warning : leftOut) {
+                assertTrue(warning.matches(".*/small/f\\d+\\.py: it is no longer a regular file but a fifo"), warning);
+            }
+        } finally {
+            caller.shutdownNow();
+            hashPool.pool.shutdownNow();
+        }
+    }
+
+    /** Holds the tasks it is given until released, then runs them and every later one on its pool. */
+    private static final class HeldTasks implements Executor {
+        final ExecutorService pool;
+        private final List<Runnable> held = new java.util.ArrayList<>();
+        private boolean released;
+
+        HeldTasks(ExecutorService pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            if (released) {
+                pool.execute(task);
+            } else {
+                held.add(task);
+            }
+        }
+
+        synchronized void release() {
+            released = true;
+            held.forEach(pool::execute);
+            held.clear();
+        }
     }
 }

@@ -3,12 +3,14 @@ package dev.stackshare.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stackshare.protocol.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -93,5 +95,17 @@ class StableLocationsTest {
         locations.addFile(b, root.toRealPath(), 6, 4096, List.of(d));
         Files.writeString(b, "edited");
         assertArrayEquals("shared".getBytes(), locations.read(d));
+    }
+
+    @Test
+    void fileSwappedForAFifoIsReportedChangedWithoutWaitingForAWriter() throws IOException {
+        Path root = tmp.resolve("root");
+        Path f = Trees.file(root, "f", "in place");
+        Digest d = Digest.of("in place".getBytes());
+        locations.addFile(f, root.toRealPath(), 8, 4096, List.of(d));
+        Trees.bash(root, "mkfifo .f && mv .f f");
+        ContentChangedException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(ContentChangedException.class, () -> locations.read(d)));
+        assertTrue(e.getMessage().contains("no longer a regular file but a fifo"), e.getMessage());
     }
 }

@@ -50,6 +50,24 @@ final class Trees {
         Files.createDirectories(root.resolve("share/empty"));
     }
 
+    /**
+     * Runs a bash script in {@code dir}, for what Java cannot make: fifos swapped in with
+     * {@code mv}, names that are not UTF-8, paths past PATH_MAX.
+     */
+    static void bash(Path dir, String script) throws IOException {
+        Process p = new ProcessBuilder("bash", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("bash -c '" + script + "' failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     /** Sets every mtime below and including {@code root} (children first, since they touch their parents). */
     static void fixTimes(Path root) throws IOException {
         List<Path> all = new ArrayList<>();
