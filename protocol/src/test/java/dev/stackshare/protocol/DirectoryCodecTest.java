@@ -46,6 +46,17 @@ class DirectoryCodecTest {
     }
 
     @Test
+    void aRealReplacementCharacterInANameOrTargetRoundTripsAsItsUtf8Bytes() throws Exception {
+        Directory dir = new Directory(List.of(
+                new Entry.File("a\uFFFDb", 0644, 1, 1, A),
+                new Entry.Symlink("l", 1, "x\uFFFD/y")));
+        byte[] encoded = DirectoryCodec.encode(dir);
+        String latin1 = new String(encoded, StandardCharsets.ISO_8859_1);
+        assertEquals(2, latin1.split("\u00EF\u00BF\u00BD", -1).length - 1, "each stored as EF BF BD");
+        assertEquals(dir, DirectoryCodec.decode(encoded));
+    }
+
+    @Test
     void duplicateNamesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Directory(List.of(
                 new Entry.File("x", 0644, 1, 1, A), new Entry.Dir("x", 0755, 1, 1, B))));

@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import jnr.constants.platform.Errno;
 import jnr.posix.NanosecondFileStat;
 import jnr.posix.POSIX;
@@ -16,6 +17,8 @@ import jnr.posix.POSIXFactory;
  * publish for the faster {@code lstat} ({@link FileStat.NativeLstat}).
  */
 final class NativePosix {
+    /** Linux's bound on a path given to a system call, its closing NUL included. */
+    static final int PATH_MAX = 4096;
     /** Null until loaded, and when no native POSIX is at hand. */
     private static volatile POSIX posix;
     private static boolean tried;
@@ -43,6 +46,20 @@ final class NativePosix {
             }
         }
         return posix;
+    }
+
+    /** A symlink's target as the bytes it holds; null when there is no native POSIX. */
+    static byte[] readlink(Path link) throws IOException {
+        POSIX loaded = load();
+        if (loaded == null) {
+            return null;
+        }
+        byte[] buf = new byte[PATH_MAX];
+        int n = loaded.readlink(link.toString(), buf, buf.length);
+        if (n < 0) {
+            throw failure(link, loaded.errno());
+        }
+        return Arrays.copyOf(buf, n);
     }
 
     /** This thread's stat buffer, reused: a stat per file was most of a re-publish's garbage. */

@@ -9,12 +9,15 @@ import dev.stackshare.protocol.Entry;
 import dev.stackshare.protocol.Snapshot.RootKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -306,8 +309,7 @@ final class TreeScanner {
             if (name.equals(GIT) || excludes.matches(child)) {
                 continue;
             }
-            if (name.indexOf('\uFFFD') >= 0) {
-                // The JDK cannot name a file whose name is not UTF-8, so it could never be read back.
+            if (!exact(child.getFileName(), name)) {
                 scan.skip(child, "its name is not valid UTF-8");
                 continue;
             }
@@ -356,13 +358,62 @@ final class TreeScanner {
             } else if (stat.isSymlink()) {
                 try {
                     // Stored as written: relative, absolute and dangling targets alike.
-                    String target = Files.readSymbolicLink(child).toString();
-                    node.ready.add(new Entry.Symlink(name, stat.mtimeNanos(), target));
+                    Path target = Files.readSymbolicLink(child);
+                    String text = target.toString();
+                    if (exactTarget(child, text)) {
+                        node.ready.add(new Entry.Symlink(name, stat.mtimeNanos(), text));
+                    } else {
+                        scan.skip(child, "its target is not valid UTF-8");
+                    }
                 } catch (NoSuchFileException e) {
                     // deleted since the listing
                 }
             }
             // Sockets, fifos and devices have no content to share.
+        }
+    }
+
+    /**
+     * Whether {@code name} (the JDK's UTF-8 decoding of a name's bytes) gives those bytes back.
+     * A name that is not UTF-8 decodes with U+FFFD in place of its bad bytes, which encodes to
+     * other bytes, so recording it would change the name; a name without U+FFFD was valid UTF-8.
+     * One with U+FFFD may hold a real one: on Linux a path keeps the bytes it was read as and
+     * paths compare by bytes, so the name encoded again must equal the path.
+     */
+    private static boolean exact(Path raw, String name) {
+        return name.indexOf('\uFFFD') < 0 || Path.of(name).equals(raw);
+    }
+
+    /**
+     * Whether a symlink's target as text encodes to the bytes it holds, as {@link #exact} for
+     * names. Not with {@link Path#equals}: a target is kept as written ({@code a//b/}), which
+     * {@link Path#of} would normalize, and the JDK's elements of such a path are off by the extra
+     * slashes; so the rare target with U+FFFD is read again as bytes with readlink(2).
+     */
+    private static boolean exactTarget(Path link, String text) throws IOException {
+        if (text.indexOf('\uFFFD') < 0) {
+            return true;
+        }
+        byte[] raw = NativePosix.readlink(link);
+        return raw != null && Arrays.equals(raw, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Names are read as the JDK decodes them with {@code sun.jnu.encoding}; they are recorded
+     * as UTF-8, and {@link #exact} holds them to their bytes only if that encoding is UTF-8 too.
+     */
+    static void checkNameEncoding() throws ServerException {
+        String encoding = System.getProperty("sun.jnu.encoding", "unknown");
+        boolean utf8;
+        try {
+            utf8 = Charset.forName(encoding).equals(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            utf8 = false;
+        }
+        if (!utf8) {
+            throw new ServerException("this JVM decodes file names as " + encoding + ", not UTF-8, so names would "
+                    + "change on the way; start it through bin/stackshare, or with -Dsun.jnu.encoding=UTF-8 and a "
+                    + "UTF-8 locale (LC_ALL=C.UTF-8)");
         }
     }
 

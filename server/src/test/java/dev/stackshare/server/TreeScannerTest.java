@@ -1,5 +1,6 @@
 package dev.stackshare.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -174,6 +176,50 @@ class TreeScannerTest {
         assertEquals(1, scan.files(), "only sub/file is a file of this root");
         assertFalse(fx.store.contains(Digest.of(Files.readAllBytes(secret))), "the outside file was never read");
         assertFalse(fx.store.contains(Digest.of("nor me".getBytes())));
+    }
+
+    private TreeScanner.RootScan scan(Path root, PublishProgress progress) throws IOException {
+        progress.expectRoots(1);
+        return fx.scanner.scan(root.toRealPath(), RootKind.STABLE,
+                new TreeScanner.Context(PublishIndex.empty(ScanFixture.CHUNK), progress));
+    }
+
+    /** Java would read the target {@code ..\xff/lib} as {@code ..\uFFFD/lib}: other bytes, if recorded. */
+    @Test
+    void aSymlinkWhoseTargetIsNotUtf8IsLeftOutWithAWarning() throws IOException {
+        Path root = tmp.resolve("r");
+        Trees.file(root, "keep.txt", "k");
+        Trees.bash(root, "ln -s $'..\\xff/lib' bad && ln -s $'ok\\xef\\xbf\\xbd//lib/' good");
+        PublishProgress progress = new PublishProgress();
+
+        TreeScanner.RootScan scan = scan(root, progress);
+
+        assertEquals(List.of("good", "keep.txt"), fx.dir(scan.tree()).entries().stream().map(Entry::name).toList());
+        assertEquals("ok\uFFFD//lib/", ((Entry.Symlink) fx.entry(scan.tree(), "good")).target(),
+                "a real U+FFFD and the slashes as written");
+        assertEquals(1, scan.skipped());
+        assertEquals(List.of(root.toRealPath().resolve("bad") + ": its target is not valid UTF-8"),
+                progress.snapshot().leftOut());
+    }
+
+    /** The bytes EF BF BD are U+FFFD itself, valid UTF-8; the byte FF is not UTF-8 at all. */
+    @Test
+    void aNameWithARealReplacementCharacterIsPublishedExactlyAndOneNotUtf8IsLeftOut() throws IOException {
+        Path root = tmp.resolve("r");
+        Trees.bash(Files.createDirectories(root),
+                "printf real > $'a\\xef\\xbf\\xbdb.txt' && printf bad > $'a\\xffb.txt'");
+        PublishProgress progress = new PublishProgress();
+
+        TreeScanner.RootScan scan = scan(root, progress);
+
+        List<Entry> entries = fx.dir(scan.tree()).entries();
+        assertEquals(1, entries.size());
+        assertArrayEquals(new byte[] {'a', (byte) 0xef, (byte) 0xbf, (byte) 0xbd, 'b', '.', 't', 'x', 't'},
+                entries.get(0).name().getBytes(StandardCharsets.UTF_8));
+        assertEquals(Digest.of("real".getBytes()), ((Entry.File) entries.get(0)).content());
+        assertEquals(1, scan.skipped());
+        assertTrue(progress.snapshot().leftOut().get(0).endsWith(": its name is not valid UTF-8"),
+                progress.snapshot().leftOut().toString());
     }
 
     @Test
