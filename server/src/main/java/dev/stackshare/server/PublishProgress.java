@@ -1,7 +1,6 @@
 package dev.stackshare.server;
 
 import dev.stackshare.protocol.Api;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,8 +26,8 @@ final class PublishProgress {
     private final AtomicInteger rootsToWalk = new AtomicInteger(-1);
     private final Queue<String> leftOut = new ConcurrentLinkedQueue<>();
 
-    /** An entry the scanner left out of the snapshot, for the publish summary. */
-    void leftOut(Path path, String why) {
+    /** An entry the scanner left out of the snapshot (its path as a warning names it), for the publish summary. */
+    void leftOut(String path, String why) {
         if (leftOut.size() < Api.PublishProgress.MAX_LEFT_OUT) {
             leftOut.add(path + ": " + why);
         }

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 final class TreeScanner {
     private static final Logger LOG = LoggerFactory.getLogger(TreeScanner.class);
     static final String GIT = ".git";
+    /** The longest path a warning names in full. */
+    private static final int SHOWN_PATH = 160;
 
     private final FileHasher hasher;
     private final FrozenStore store;
@@ -161,7 +163,7 @@ final class TreeScanner {
         private Pending(Path rootReal, RootKind kind, Context context) {
             this.kind = kind;
             this.context = context;
-            this.top = new DirNode(rootReal, null);
+            this.top = new DirNode(rootReal, null, rootReal.toString().getBytes(StandardCharsets.UTF_8).length);
         }
 
         /** Waits for every task (the last one built the root's object), then gathers the index entries. */
@@ -233,9 +235,15 @@ final class TreeScanner {
         }
 
         private void skip(Path path, String why) {
-            skipped.increment();
-            context.progress().leftOut(path, why);
-            LOG.warn("left {} out of the snapshot: {}", path, why);
+            skip(path, why, 1);
+        }
+
+        /** One warning for {@code entries} entries left out at {@code path}. */
+        private void skip(Path path, String why, int entries) {
+            skipped.add(entries);
+            String shown = shortened(path);
+            context.progress().leftOut(shown, why);
+            LOG.warn("left {} out of the snapshot: {}", shown, why);
         }
     }
 
@@ -263,10 +271,13 @@ final class TreeScanner {
         final List<SubDir> dirs = new ArrayList<>();
         /** Set when the directory could not be listed (permission denied, deleted meanwhile). */
         boolean leftOut;
+        /** The length of its path in bytes, which the system bounds. */
+        final int pathBytes;
 
-        DirNode(Path path, DirNode parent) {
+        DirNode(Path path, DirNode parent, int pathBytes) {
             this.path = path;
             this.parent = parent;
+            this.pathBytes = pathBytes;
         }
     }
 
@@ -304,9 +315,17 @@ final class TreeScanner {
             return;
         }
         PublishProgress progress = scan.context.progress();
+        int tooLong = 0;
+        Path firstTooLong = null;
         for (Path child : children) {
             String name = child.getFileName().toString();
             if (name.equals(GIT) || excludes.matches(child)) {
+                continue;
+            }
+            int childBytes = childPathBytes(node, name);
+            if (childBytes >= NativePosix.PATH_MAX) {
+                // No system call takes its path: it cannot be reached. One warning for all of them here.
+                firstTooLong = tooLong++ == 0 ? child : firstTooLong;
                 continue;
             }
             if (!exact(child.getFileName(), name)) {
@@ -323,7 +342,7 @@ final class TreeScanner {
                 if (excluded.contains(child)) {
                     continue;
                 }
-                DirNode sub = new DirNode(child, node);
+                DirNode sub = new DirNode(child, node, childBytes);
                 node.dirs.add(new SubDir(name, stat, sub));
                 node.waitingFor.incrementAndGet();
                 scan.submit(true, () -> walk(scan, sub, false));
@@ -371,6 +390,34 @@ final class TreeScanner {
             }
             // Sockets, fifos and devices have no content to share.
         }
+        if (tooLong > 0) {
+            scan.skip(firstTooLong, (tooLong == 1 ? "its path is" : "its path and those of " + (tooLong - 1)
+                    + " more entries beside it are") + " longer than the " + (NativePosix.PATH_MAX - 1)
+                    + " bytes Linux allows", tooLong);
+        }
+    }
+
+    /** The length in bytes of the path of {@code name} in {@code dir}: the name as UTF-8, counted without encoding it. */
+    private static int childPathBytes(DirNode dir, String name) {
+        int bytes = dir.pathBytes + 1 + name.length();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 0x80) {
+                // two bytes up to U+07FF, three above; a surrogate pair's two chars are four bytes
+                bytes += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return bytes;
+    }
+
+    /** A path short enough for a warning: its start and its end, and how long it is. */
+    static String shortened(Path path) {
+        String text = path.toString();
+        if (text.length() <= SHOWN_PATH) {
+            return text;
+        }
+        return text.substring(0, SHOWN_PATH / 2) + "..." + text.substring(text.length() - SHOWN_PATH / 2)
+                + " (" + text.getBytes(StandardCharsets.UTF_8).length + " bytes)";
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.stackshare.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stackshare.protocol.Entry;
 import dev.stackshare.protocol.Snapshot;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -196,6 +198,54 @@ class PublisherTest {
             caller.shutdownNow();
             hashPool.pool.shutdownNow();
         }
+    }
+
+    /**
+     * A chain of directories whose paths pass PATH_MAX (4,096 bytes with the NUL), made with
+     * mkdir relative to an open directory: no system call takes the deepest paths, so the walk
+     * cannot reach them. The publish keeps what it can reach and names the cut-off point once.
+     */
+    @Test
+    void aChainOfDirectoriesPastPathMaxIsCutOffWithOneWarning() throws IOException {
+        Path stack = tmp.resolve("stack");
+        Trees.file(stack, "top.txt", "reached");
+        String name = "d".repeat(100);
+        int levels = 45;
+        Trees.bash(stack, "python3 -c \"import os\n"
+                + "fd = os.open('.', os.O_RDONLY)\n"
+                + "for _ in range(" + levels + "):\n"
+                + "    os.mkdir('" + name + "', dir_fd=fd)\n"
+                + "    fd = os.open('" + name + "', os.O_RDONLY, dir_fd=fd)\n"
+                + "os.close(os.open('leaf.txt', os.O_CREAT | os.O_WRONLY, dir_fd=fd))\"");
+        try {
+            Path cut = stack.toRealPath();
+            int reachable = 0;
+            while ((cut + "/" + name).getBytes(StandardCharsets.UTF_8).length < 4096) {
+                cut = cut.resolve(name);
+                reachable++;
+            }
+            PublishProgress progress = new PublishProgress();
+
+            Snapshot s = publisher(stack).publish("default", progress);
+
+            String shown = TreeScanner.shortened(cut.resolve(name));
+            assertEquals(List.of(shown + ": its path is longer than the 4095 bytes Linux allows"),
+                    progress.snapshot().leftOut());
+            assertTrue(shown.length() < 200 && shown.endsWith("d (" + (cut + "/" + name).length() + " bytes)"), shown);
+            Entry.Dir dir = (Entry.Dir) fx.entry(s.tree(), stack.toString().substring(1));
+            assertTrue(fx.dir(dir.tree()).entries().stream().anyMatch(e -> e.name().equals("top.txt")));
+            int published = 0;
+            for (Entry e = fx.entry(dir.tree(), name); e != null; published++) {
+                List<Entry> below = fx.dir(((Entry.Dir) e).tree()).entries();
+                e = below.isEmpty() ? null : below.get(0);
+            }
+            assertEquals(reachable, published, "every directory that can be reached, down to the cut-off point");
+            assertTrue(reachable < levels);
+        } finally {
+            // JUnit's clean-up walks by whole paths, which fail past PATH_MAX; rm works relative to each directory.
+            Trees.bash(stack, "rm -rf " + name);
+        }
+        assertFalse(Files.exists(stack.resolve(name)));
     }
 
     /** Holds the tasks it is given until released, then runs them and every later one on its pool. */
