@@ -35,6 +35,12 @@ final class ServeProcess implements AutoCloseable {
                 Map.of(), log);
     }
 
+    /** As {@link #start(Path, Path, int, Path)}, with more variables in its environment. */
+    static ServeProcess start(Path root, Path stateDir, int port, Path log, Map<String, String> env) throws IOException {
+        return start(List.of("--root", root.toString(), "--listen", "127.0.0.1:" + port, "--state-dir", stateDir.toString()),
+                env, log);
+    }
+
     /** As {@link #start(Path, Path, int, Path)}, with {@code args} after `serve` and {@code env} added to its environment. */
     static ServeProcess start(List<String> args, Map<String, String> env, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(CliIT.LAUNCHER.toString(), "serve"));

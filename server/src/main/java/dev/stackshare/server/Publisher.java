@@ -148,7 +148,8 @@ final class Publisher {
     /**
      * Walks every root again without recording anything, so that the JIT has compiled the path
      * of files the index vouches for before a developer's first publish needs it (a cold JVM
-     * takes a few re-publishes to reach full speed). A small tree is walked several times, until
+     * takes a few re-publishes to reach full speed). It logs no warnings: what it would leave
+     * out, the publish before it has named. A small tree is walked several times, until
      * about {@link #WARM_UP_FILES} files were seen: the JIT counts calls, not trees. Files changed
      * since are read, and their objects frozen, but the index and the snapshots stay as they
      * are. The places of the files the index vouches for go the way a re-publish sends them
@@ -178,7 +179,7 @@ final class Publisher {
                 RootKind kind = Files.exists(real.resolve(TreeScanner.GIT), LinkOption.NOFOLLOW_LINKS)
                         ? RootKind.LIVE : RootKind.STABLE;
                 Placement placement = new Placement(true);
-                files += scanner.scan(real, kind, new TreeScanner.Context(index, progress, placement)).files();
+                files += scanner.scan(real, kind, new TreeScanner.Context(index, progress, placement, false)).files();
                 placement.placeQueued();
             }
             return files;

@@ -101,10 +101,16 @@ final class TreeScanner {
      * {@code knownStable}, when set, receives the files of stable roots that the index vouched
      * for as the walk finds them (their chunks were published before, so they may be served at
      * once); without it they are returned in {@link RootScan#stableFiles} with the rest.
+     * {@code warn} says whether each entry left out is logged: not by a walk that records
+     * nothing (the warm-up's), which would only repeat the warnings of the publish before it.
      */
-    record Context(PublishIndex index, PublishProgress progress, StableSink knownStable) {
+    record Context(PublishIndex index, PublishProgress progress, StableSink knownStable, boolean warn) {
         Context(PublishIndex index, PublishProgress progress) {
-            this(index, progress, null);
+            this(index, progress, null, true);
+        }
+
+        Context(PublishIndex index, PublishProgress progress, StableSink knownStable) {
+            this(index, progress, knownStable, true);
         }
     }
 
@@ -243,7 +249,9 @@ final class TreeScanner {
             skipped.add(entries);
             String shown = shortened(path);
             context.progress().leftOut(shown, why);
-            LOG.warn("left {} out of the snapshot: {}", shown, why);
+            if (context.warn()) {
+                LOG.warn("left {} out of the snapshot: {}", shown, why);
+            }
         }
     }
 
