@@ -17,8 +17,6 @@ import jnr.posix.POSIXFactory;
  * publish for the faster {@code lstat} ({@link FileStat.NativeLstat}).
  */
 final class NativePosix {
-    /** Linux's bound on a path given to a system call, its closing NUL included. */
-    static final int PATH_MAX = 4096;
     /** Null until loaded, and when no native POSIX is at hand. */
     private static volatile POSIX posix;
     private static boolean tried;
@@ -54,7 +52,7 @@ final class NativePosix {
         if (loaded == null) {
             return null;
         }
-        byte[] buf = new byte[PATH_MAX];
+        byte[] buf = new byte[PathBytes.PATH_MAX];
         int n = loaded.readlink(link.toString(), buf, buf.length);
         if (n < 0) {
             throw failure(link, loaded.errno());

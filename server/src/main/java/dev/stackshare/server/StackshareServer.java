@@ -82,7 +82,7 @@ public final class StackshareServer implements AutoCloseable {
     static StackshareServer start(ServerConfig config, int chunkSize) throws IOException {
         RootSet roots = RootSet.of(config.roots());
         Publisher.checkView(config.view());
-        TreeScanner.checkNameEncoding();
+        PathBytes.checkEncoding();
         StateDir state = StateDir.open(config.stateDir());
         FileLock lock = state.lock();
         // Closed in reverse order on failure or close: listener first, then the threads behind it.

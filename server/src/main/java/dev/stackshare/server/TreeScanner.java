@@ -9,15 +9,12 @@ import dev.stackshare.protocol.Entry;
 import dev.stackshare.protocol.Snapshot.RootKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -46,8 +43,6 @@ import org.slf4j.LoggerFactory;
 final class TreeScanner {
     private static final Logger LOG = LoggerFactory.getLogger(TreeScanner.class);
     static final String GIT = ".git";
-    /** The longest path a warning names in full. */
-    private static final int SHOWN_PATH = 160;
 
     private final FileHasher hasher;
     private final FrozenStore store;
@@ -169,7 +164,7 @@ final class TreeScanner {
         private Pending(Path rootReal, RootKind kind, Context context) {
             this.kind = kind;
             this.context = context;
-            this.top = new DirNode(rootReal, null, rootReal.toString().getBytes(StandardCharsets.UTF_8).length);
+            this.top = new DirNode(rootReal, null, PathBytes.length(rootReal));
         }
 
         /** Waits for every task (the last one built the root's object), then gathers the index entries. */
@@ -247,7 +242,7 @@ final class TreeScanner {
         /** One warning for {@code entries} entries left out at {@code path}. */
         private void skip(Path path, String why, int entries) {
             skipped.add(entries);
-            String shown = shortened(path);
+            String shown = PathBytes.shortened(path);
             context.progress().leftOut(shown, why);
             if (context.warn()) {
                 LOG.warn("left {} out of the snapshot: {}", shown, why);
@@ -330,13 +325,13 @@ final class TreeScanner {
             if (name.equals(GIT) || excludes.matches(child)) {
                 continue;
             }
-            int childBytes = childPathBytes(node, name);
-            if (childBytes >= NativePosix.PATH_MAX) {
+            int childBytes = PathBytes.childLength(node.pathBytes, name);
+            if (childBytes >= PathBytes.PATH_MAX) {
                 // No system call takes its path: it cannot be reached. One warning for all of them here.
                 firstTooLong = tooLong++ == 0 ? child : firstTooLong;
                 continue;
             }
-            if (!exact(child.getFileName(), name)) {
+            if (!PathBytes.exactName(child.getFileName(), name)) {
                 scan.skip(child, "its name is not valid UTF-8");
                 continue;
             }
@@ -387,7 +382,7 @@ final class TreeScanner {
                     // Stored as written: relative, absolute and dangling targets alike.
                     Path target = Files.readSymbolicLink(child);
                     String text = target.toString();
-                    if (exactTarget(child, text)) {
+                    if (PathBytes.exactTarget(child, text)) {
                         node.ready.add(new Entry.Symlink(name, stat.mtimeNanos(), text));
                     } else {
                         scan.skip(child, "its target is not valid UTF-8");
@@ -400,75 +395,8 @@ final class TreeScanner {
         }
         if (tooLong > 0) {
             scan.skip(firstTooLong, (tooLong == 1 ? "its path is" : "its path and those of " + (tooLong - 1)
-                    + " more entries beside it are") + " longer than the " + (NativePosix.PATH_MAX - 1)
+                    + " more entries beside it are") + " longer than the " + (PathBytes.PATH_MAX - 1)
                     + " bytes Linux allows", tooLong);
-        }
-    }
-
-    /** The length in bytes of the path of {@code name} in {@code dir}: the name as UTF-8, counted without encoding it. */
-    private static int childPathBytes(DirNode dir, String name) {
-        int bytes = dir.pathBytes + 1 + name.length();
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c >= 0x80) {
-                // two bytes up to U+07FF, three above; a surrogate pair's two chars are four bytes
-                bytes += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2;
-            }
-        }
-        return bytes;
-    }
-
-    /** A path short enough for a warning: its start and its end, and how long it is. */
-    static String shortened(Path path) {
-        String text = path.toString();
-        if (text.length() <= SHOWN_PATH) {
-            return text;
-        }
-        return text.substring(0, SHOWN_PATH / 2) + "..." + text.substring(text.length() - SHOWN_PATH / 2)
-                + " (" + text.getBytes(StandardCharsets.UTF_8).length + " bytes)";
-    }
-
-    /**
-     * Whether {@code name} (the JDK's UTF-8 decoding of a name's bytes) gives those bytes back.
-     * A name that is not UTF-8 decodes with U+FFFD in place of its bad bytes, which encodes to
-     * other bytes, so recording it would change the name; a name without U+FFFD was valid UTF-8.
-     * One with U+FFFD may hold a real one: on Linux a path keeps the bytes it was read as and
-     * paths compare by bytes, so the name encoded again must equal the path.
-     */
-    private static boolean exact(Path raw, String name) {
-        return name.indexOf('\uFFFD') < 0 || Path.of(name).equals(raw);
-    }
-
-    /**
-     * Whether a symlink's target as text encodes to the bytes it holds, as {@link #exact} for
-     * names. Not with {@link Path#equals}: a target is kept as written ({@code a//b/}), which
-     * {@link Path#of} would normalize, and the JDK's elements of such a path are off by the extra
-     * slashes; so the rare target with U+FFFD is read again as bytes with readlink(2).
-     */
-    private static boolean exactTarget(Path link, String text) throws IOException {
-        if (text.indexOf('\uFFFD') < 0) {
-            return true;
-        }
-        byte[] raw = NativePosix.readlink(link);
-        return raw != null && Arrays.equals(raw, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * Names are read as the JDK decodes them with {@code sun.jnu.encoding}; they are recorded
-     * as UTF-8, and {@link #exact} holds them to their bytes only if that encoding is UTF-8 too.
-     */
-    static void checkNameEncoding() throws ServerException {
-        String encoding = System.getProperty("sun.jnu.encoding", "unknown");
-        boolean utf8;
-        try {
-            utf8 = Charset.forName(encoding).equals(StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            utf8 = false;
-        }
-        if (!utf8) {
-            throw new ServerException("this JVM decodes file names as " + encoding + ", not UTF-8, so names would "
-                    + "change on the way; start it through bin/stackshare, or with -Dsun.jnu.encoding=UTF-8 and a "
-                    + "UTF-8 locale (LC_ALL=C.UTF-8)");
         }
     }
 

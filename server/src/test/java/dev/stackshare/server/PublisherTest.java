@@ -228,7 +228,7 @@ class PublisherTest {
 
             Snapshot s = publisher(stack).publish("default", progress);
 
-            String shown = TreeScanner.shortened(cut.resolve(name));
+            String shown = PathBytes.shortened(cut.resolve(name));
             assertEquals(List.of(shown + ": its path is longer than the 4095 bytes Linux allows"),
                     progress.snapshot().leftOut());
             assertTrue(shown.length() < 200 && shown.endsWith("d (" + (cut + "/" + name).length() + " bytes)"), shown);
