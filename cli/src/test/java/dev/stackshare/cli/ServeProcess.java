@@ -31,8 +31,7 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts serve and returns once it printed its URL and first snapshot; {@code port} 0 picks one. */
     static ServeProcess start(Path root, Path stateDir, int port, Path log) throws IOException {
-        return start(List.of("--root", root.toString(), "--listen", "127.0.0.1:" + port, "--state-dir", stateDir.toString()),
-                Map.of(), log);
+        return start(root, stateDir, port, log, Map.of());
     }
 
     /** As {@link #start(Path, Path, int, Path)}, with more variables in its environment. */
