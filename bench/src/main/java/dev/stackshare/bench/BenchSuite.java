@@ -17,7 +17,8 @@ import java.util.Map;
 public final class BenchSuite {
     public static final List<String> ALL_SCENARIOS = List.of("local-cold", "local-warm", "stackshare-cold",
             "stackshare-warm", "stackshare-node-cache", "stackshare-long-mount", "stackshare-trace",
-            "fuse-passthrough-cold", "sshfs-cold", "sshfs-warm", "copy-tar-zstd", "copy-rsync", "publish-after-edit");
+            "fuse-passthrough-cold", "stackshare-libfuse-cold", "stackshare-libfuse-warm", "stackshare-libfuse-node-cache",
+            "sshfs-cold", "sshfs-warm", "copy-tar-zstd", "copy-rsync", "publish-after-edit");
     /** The RTT the targets are stated at. */
     static final double MAIN_RTT = 2.0;
 
@@ -33,6 +34,9 @@ public final class BenchSuite {
             case "stackshare-node-cache" -> new StackshareScenario(StackshareScenario.Start.NODE_CACHE);
             case "stackshare-long-mount" -> new StackshareScenario(StackshareScenario.Start.LONG_RUNNING);
             case "stackshare-trace" -> new TraceScenario();
+            case "stackshare-libfuse-cold" -> new StackshareScenario(StackshareScenario.Start.COLD, true);
+            case "stackshare-libfuse-warm" -> new StackshareScenario(StackshareScenario.Start.WARM, true);
+            case "stackshare-libfuse-node-cache" -> new StackshareScenario(StackshareScenario.Start.NODE_CACHE, true);
             case "fuse-passthrough-cold" -> new PassthroughScenario();
             case "sshfs-cold" -> new SshfsScenario(true);
             case "sshfs-warm" -> new SshfsScenario(false);

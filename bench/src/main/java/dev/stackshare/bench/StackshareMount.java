@@ -16,12 +16,18 @@ final class StackshareMount {
 
     static Mounted mount(BenchContext ctx, StackshareHost host, DelayRelay relay, Path cache, Path mnt,
                          List<String> extra) throws Exception {
+        return mount(ctx, host, relay, cache, mnt, extra, Map.of());
+    }
+
+    /** @param env added to the mount command's environment, e.g. {@code STACKSHARE_JAVA_OPTS} to choose its FUSE session */
+    static Mounted mount(BenchContext ctx, StackshareHost host, DelayRelay relay, Path cache, Path mnt,
+                         List<String> extra, Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ctx.config.launcher().toString(), "mount",
                 "--server", "http://127.0.0.1:" + relay.port(), "--token-file", host.tokenFile().toString(),
                 "--cache-dir", cache.toString()));
         cmd.addAll(extra);
         cmd.add(mnt.toString());
-        Proc.Result mount = Proc.run(cmd, Map.of(), 300).requireOk("stackshare mount");
+        Proc.Result mount = Proc.run(cmd, env, 300).requireOk("stackshare mount");
         return new Mounted(Long.parseLong(mount.out().replaceAll("(?s).*\\(process (\\d+),.*", "$1")), mount.seconds());
     }
 

@@ -4,6 +4,7 @@ import dev.stackshare.protocol.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The job from a stackshare mount over the emulated network. The measured time is the job's;
@@ -39,15 +40,25 @@ final class StackshareScenario implements Scenario {
         }
     }
 
+    /** The prefix of the scenarios whose mount is served by libfuse 2 instead of our own kernel session. */
+    static final String LIBFUSE = "stackshare-libfuse-";
+
     private final Start start;
+    /** True to mount with libfuse 2 (jnr-fuse), the session our own replaced, for comparison in one run. */
+    private final boolean libfuse;
 
     StackshareScenario(Start start) {
+        this(start, false);
+    }
+
+    StackshareScenario(Start start, boolean libfuse) {
         this.start = start;
+        this.libfuse = libfuse;
     }
 
     @Override
     public String name() {
-        return start.scenario;
+        return libfuse ? LIBFUSE + start.scenario.substring("stackshare-".length()) : start.scenario;
     }
 
     @Override
@@ -65,8 +76,9 @@ final class StackshareScenario implements Scenario {
         Path cache = ctx.freshDir("node-cache-");
         // A trace another scenario published must not help this one: it measures the mount without.
         List<String> noTrace = List.of("--no-trace-prefetch");
+        Map<String, String> env = libfuse ? Map.of("STACKSHARE_JAVA_OPTS", "-Dstackshare.fuse.session=libfuse") : Map.of();
         if (start == Start.NODE_CACHE) {
-            StackshareMount.mount(ctx, host, relay, cache, mnt, noTrace);
+            StackshareMount.mount(ctx, host, relay, cache, mnt, noTrace, env);
             try {
                 ctx.job(BenchContext.inMount(mnt, ctx.config.stack()), BenchContext.inMount(mnt, ctx.config.worktree()));
             } finally {
@@ -74,7 +86,7 @@ final class StackshareScenario implements Scenario {
             }
         }
         Host.dropPageCache();
-        StackshareMount.Mounted mount = StackshareMount.mount(ctx, host, relay, cache, mnt, noTrace);
+        StackshareMount.Mounted mount = StackshareMount.mount(ctx, host, relay, cache, mnt, noTrace, env);
         try {
             Path stack = BenchContext.inMount(mnt, ctx.config.stack());
             Path wt = BenchContext.inMount(mnt, ctx.config.worktree());

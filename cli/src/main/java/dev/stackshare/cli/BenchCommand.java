@@ -66,7 +66,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "stackshare-node-cache (a fresh mount over a node cache an earlier job filled), "
                     + "stackshare-long-mount (a later job through a mount that served one, page cache dropped), stackshare-trace, "
                     + "fuse-passthrough-cold (bindfs over the local stack: the floor of any libfuse 2 filesystem), "
-                    + "sshfs-cold, sshfs-warm, copy-tar-zstd, copy-rsync, publish-after-edit.")
+                    + "stackshare-libfuse-cold, stackshare-libfuse-warm, stackshare-libfuse-node-cache (the same, mounted "
+                    + "through libfuse 2 instead of stackshare's own FUSE session), sshfs-cold, sshfs-warm, copy-tar-zstd, copy-rsync, publish-after-edit.")
     List<String> scenarios = new ArrayList<>(BenchSuite.ALL_SCENARIOS);
 
     @Option(names = "--out", paramLabel = "DIR", description = "Results dir (default: bench/results/<time> in the repository).")

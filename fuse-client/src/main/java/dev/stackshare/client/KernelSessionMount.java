@@ -29,14 +29,14 @@ final class KernelSessionMount {
 
     /** Whether this process mounts with its own kernel session. */
     static boolean chosen() {
-        return "kernel".equals(System.getProperty(SESSION_PROPERTY, "libfuse"));
+        return "kernel".equals(System.getProperty(SESSION_PROPERTY, "kernel"));
     }
 
     /**
      * Mounts and starts serving; returns the thread that waits for the unmount and then runs
      * {@code afterEnd}. The mount is in the kernel's table when this returns.
      */
-    static Thread start(SnapshotKernelFileSystem fs, Path mountpoint, String snapshotId, Runnable afterEnd)
+    static Thread start(SnapshotKernelFileSystem fs, Path mountpoint, String snapshotId, Counters counters, Runnable afterEnd)
             throws IOException {
         KernelMount.Options options = new KernelMount.Options(Mounts.source(snapshotId), "stackshare", true, true, false);
         FuseDevice device;
@@ -50,7 +50,8 @@ final class KernelSessionMount {
         try {
             long masked = InitNegotiation.parseMask(System.getProperty(MASK_PROPERTY, ""));
             session = KernelSession.start(device, fs, new KernelSession.Settings(THREADS, SnapshotKernelFileSystem.VALID,
-                    MAX_PAGES, InitNegotiation.WANTED, masked), "stackshare-fuse " + mountpoint);
+                    MAX_PAGES, InitNegotiation.WANTED, masked), op -> counters.fuseOperation(FuseOperation.of(op)),
+                    "stackshare-fuse " + mountpoint);
         } catch (IOException | RuntimeException e) {
             device.close();
             detachQuietly(mountpoint);

@@ -174,9 +174,8 @@ public final class Mounter {
         };
         if (KernelSessionMount.chosen()) {
             try {
-                SnapshotKernelFileSystem fs = new SnapshotKernelFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher,
-                        counters);
-                Thread loop = KernelSessionMount.start(fs, mountpoint, tree.snapshot().id(), afterEnd);
+                SnapshotKernelFileSystem fs = new SnapshotKernelFileSystem(tree, reader, Owner.ofCurrentProcess(), batcher);
+                Thread loop = KernelSessionMount.start(fs, mountpoint, tree.snapshot().id(), counters, afterEnd);
                 return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs::filesBeingRead, loop, readAhead);
             } catch (IOException | RuntimeException e) {
                 readAhead.shutdownNow();

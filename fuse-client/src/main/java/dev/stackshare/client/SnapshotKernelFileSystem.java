@@ -19,7 +19,8 @@ import java.time.Duration;
  * The FUSE adapter for our own kernel session: a read-only view of one {@link SnapshotTree},
  * by node ids ({@link SnapshotNodes}). Every operation has the same shape: ask the tree or the
  * reader, which speak {@link IOException}, and turn the outcome into errno here and only here
- * ({@link FuseErrors}). Called concurrently from the session's threads.
+ * ({@link FuseErrors}). Called concurrently from the session's threads, which count the
+ * requests themselves.
  */
 final class SnapshotKernelFileSystem implements ReadOnlyFilesystem {
     /** Snapshots never change: the kernel may keep names, misses and attributes this long. */
@@ -45,23 +46,19 @@ final class SnapshotKernelFileSystem implements ReadOnlyFilesystem {
     private final Owner owner;
     /** Told of each file's first read, to fetch the directory's small files in one batch; null for none. */
     private final DirectoryBatcher batcher;
-    private final Counters counters;
     /** The files being read, by node: where each read stopped and what was read ahead. */
     private final Cache<Long, ReadState> reading = Caffeine.newBuilder().maximumSize(READ_STATE_FILES).build();
 
-    SnapshotKernelFileSystem(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher, Counters counters)
-            throws IOException {
+    SnapshotKernelFileSystem(SnapshotTree tree, FileReader reader, Owner owner, DirectoryBatcher batcher) throws IOException {
         this.tree = tree;
         this.nodes = new SnapshotNodes(tree);
         this.reader = reader;
         this.owner = owner;
         this.batcher = batcher;
-        this.counters = counters;
     }
 
     @Override
     public EntryOut lookup(long parent, byte[] name) throws FuseException {
-        counters.fuseOperation(FuseOperation.LOOKUP);
         try {
             SnapshotNodes.Node child = nodes.lookup(parent, name);
             return child == null ? null : entryOut(child);
@@ -72,7 +69,6 @@ final class SnapshotKernelFileSystem implements ReadOnlyFilesystem {
 
     @Override
     public Attr getattr(long node) throws FuseException {
-        counters.fuseOperation(FuseOperation.GETATTR);
         try {
             return attr(nodes.node(node));
         } catch (IOException | RuntimeException e) {
@@ -82,7 +78,6 @@ final class SnapshotKernelFileSystem implements ReadOnlyFilesystem {
 
     @Override
     public byte[] readlink(long node) throws FuseException {
-        counters.fuseOperation(FuseOperation.READLINK);
         try {
             if (!(nodes.node(node).entry() instanceof Entry.Symlink link)) {
                 throw new FuseException(Errno.EINVAL);
@@ -95,7 +90,6 @@ final class SnapshotKernelFileSystem implements ReadOnlyFilesystem {
 
     @Override
     public int read(long node, long offset, int size, ByteBuffer data) throws FuseException {
-        counters.fuseOperation(FuseOperation.READ);
         try {
             ReadState file = reading.getIfPresent(node);
             if (file == null) {
@@ -127,7 +121,6 @@ final class SnapshotKernelFileSystem implements ReadOnlyFilesystem {
 
     @Override
     public void readdir(long node, long offset, DirectoryListing listing) throws FuseException {
-        counters.fuseOperation(FuseOperation.READDIR);
         try {
             int count = nodes.childCount(node);
             long next = offset;
@@ -163,7 +156,6 @@ final class SnapshotKernelFileSystem implements ReadOnlyFilesystem {
 
     @Override
     public StatfsOut statfs() {
-        counters.fuseOperation(FuseOperation.STATFS);
         return new StatfsOut((tree.totalBytes() + BLOCK_SIZE - 1) / BLOCK_SIZE, 0, 0, tree.totalFiles(), 0, BLOCK_SIZE,
                 NAME_MAX, BLOCK_SIZE);
     }

@@ -39,7 +39,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Mounts a real FUSE filesystem from objects built here and checks it with plain java.nio. */
+/**
+ * Mounts a real FUSE filesystem from objects built here, served by our own kernel session, and
+ * checks it with plain java.nio.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SnapshotFileSystemIT {
     private static final int CS = TestSnapshot.CHUNK_SIZE;
@@ -83,6 +86,15 @@ class SnapshotFileSystemIT {
             mount.close();
             assertFalse(Mounts.isMounted(mount.mountpoint()));
         }
+    }
+
+    @Test
+    void countsTheKernelsRequestsByOperation() throws IOException {
+        Files.readString(stack.resolve("pkg/mod.py"));
+        java.util.Map<String, Long> ops = mount.stats().fuseOperations();
+        org.junit.jupiter.api.Assumptions.assumeTrue(ops.get("init") > 0, "served by libfuse, which counts what reaches it");
+        assertEquals(1L, ops.get("init"), ops.toString());
+        assertTrue(ops.get("lookup") > 0, ops.toString());
     }
 
     @Test

@@ -63,12 +63,22 @@ public final class KernelSession {
     private final Settings settings;
     private final InitNegotiation.Negotiated negotiated;
     private final AtomicLongArray counts = new AtomicLongArray(64);
+    private final RequestListener listener;
     /** The workers by the READ each is answering, so an INTERRUPT finds its thread. */
     private final ConcurrentHashMap<Long, Worker> reading = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch ended;
 
-    private KernelSession(FuseDevice device, ReadOnlyFilesystem fs, Settings settings, InitNegotiation.Negotiated negotiated) {
+    /** Told of every request the kernel sends, before it is answered (to count them by operation). */
+    @FunctionalInterface
+    public interface RequestListener {
+        /** @param op the request's operation, or null for one this protocol version does not know */
+        void received(Opcode op);
+    }
+
+    private KernelSession(FuseDevice device, ReadOnlyFilesystem fs, Settings settings, InitNegotiation.Negotiated negotiated,
+                          RequestListener listener) {
+        this.listener = listener;
         this.device = device;
         this.fs = fs;
         this.settings = settings;
@@ -80,8 +90,8 @@ public final class KernelSession {
      * Answers the kernel's INIT on this thread, then starts the workers; returns once the
      * kernel has its answer, so the mount serves requests from here on.
      */
-    public static KernelSession start(FuseDevice device, ReadOnlyFilesystem fs, Settings settings, String name)
-            throws IOException {
+    public static KernelSession start(FuseDevice device, ReadOnlyFilesystem fs, Settings settings, RequestListener listener,
+                                      String name) throws IOException {
         ByteBuffer request = ByteBuffer.allocateDirect(REQUEST_BUFFER).order(ByteOrder.nativeOrder());
         ByteBuffer reply = ByteBuffer.allocateDirect(4096).order(ByteOrder.nativeOrder());
         if (!device.read(request)) {
@@ -103,8 +113,9 @@ public final class KernelSession {
             throw new IOException("cannot start a FUSE session: " + e.getMessage(), e);
         }
         device.write(reply);
-        KernelSession session = new KernelSession(device, fs, settings, negotiated);
+        KernelSession session = new KernelSession(device, fs, settings, negotiated, listener);
         session.counts.incrementAndGet(Opcode.INIT.code());
+        listener.received(Opcode.INIT);
         for (int i = 1; i <= settings.threads(); i++) {
             Worker worker = session.new Worker();
             Thread thread = new Thread(worker, name + " #" + i);
@@ -178,6 +189,7 @@ public final class KernelSession {
             if (opcode >= 0 && opcode < counts.length()) {
                 counts.incrementAndGet(opcode);
             }
+            listener.received(Opcode.of(opcode));
             if (reply(r)) {
                 device.write(reply);
             }
