@@ -1,6 +1,7 @@
 package dev.stackshare.cli;
 
 import dev.stackshare.client.MountOptions;
+import dev.stackshare.client.MountLinger;
 import dev.stackshare.client.MountedSnapshot;
 import dev.stackshare.client.Mounter;
 import dev.stackshare.client.Mounts;
@@ -76,8 +77,13 @@ final class ExecCommand implements Callable<Integer> {
         Optional<Path> existing = Mounts.findLiveMount(snapshot.id());
         MountedSnapshot own = null;
         Path mount;
+        MountLinger linger = null;
+        Duration lingered = null;
         if (existing.isPresent()) {
             mount = existing.get();
+            // One more user while the job runs, so a lingering mount cannot go under it; it lingers again after.
+            linger = MountLinger.of(serverOptions.cache(), mount);
+            lingered = linger.join();
         } else {
             mount = Files.createTempDirectory("stackshare-exec-");
             own = Mounter.mount(new MountOptions(serverOptions.urls(), token, snapshot.id(), serverOptions.cache(), mount,
@@ -103,6 +109,9 @@ final class ExecCommand implements Callable<Integer> {
             if (own != null) {
                 own.close();
                 Files.deleteIfExists(mount);
+            }
+            if (linger != null) {
+                linger.leave(lingered);
             }
             if (plan != null) {
                 Files.deleteIfExists(plan.scratch());

@@ -6,6 +6,7 @@ import dev.stackshare.client.Mounter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
             "process (its log is under the cache dir) until `stackshare unmount MOUNTPOINT`.",
             "Only metadata is fetched at mount; file content is fetched when read, verified",
             "against its digest, and kept in the on-disk cache for the next mount on the node.",
-            "A stale mount left by a killed client on MOUNTPOINT is cleaned up first.",
+            "A stale mount left by a killed client on MOUNTPOINT is cleaned up first. Your own",
+            "live mount of the same snapshot on MOUNTPOINT is used as it is (and stops lingering,",
+            "see `unmount --linger`); a lingering one of another snapshot is replaced.",
             "",
             "Start-up: the first open in a directory fetches that directory's small files in one",
             "request. With --record-trace the mount notes which objects the job reads and, at",
@@ -90,6 +93,14 @@ final class MountCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         MountOptions options = options();
+        Optional<Mounter.Reused> reused = foreground ? Optional.empty() : Mounter.reuse(options);
+        if (reused.isPresent()) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("mounted " + reused.get().snapshotId() + " at " + reused.get().mountpoint()
+                    + " (the mount already there, kept for this job)");
+            out.flush();
+            return 0;
+        }
         if (!foreground) {
             BackgroundMount.Result result = BackgroundMount.start(options, memoryCacheMb, cacheSize, fetchDeadline.text);
             PrintWriter out = spec.commandLine().getOut();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +45,8 @@ public final class Mounter {
     }
 
     private static final long MOUNT_WAIT_MILLIS = 10_000;
+    /** How often a lingering mount looks whether its time is up. */
+    private static final long LINGER_CHECK_SECONDS = 1;
     /** How often a mount rewrites its report for `stackshare status`. */
     private static final long REPORT_SECONDS = 5;
     /** How long an unmount waits for fetched objects still on their way to the disk cache. */
@@ -70,6 +73,37 @@ public final class Mounter {
             return Path.of(xdg, "stackshare");
         }
         return Path.of(System.getProperty("user.home"), ".cache", "stackshare");
+    }
+
+    /** A live mount a {@code mount} command uses instead of mounting again. */
+    public record Reused(String snapshotId, Path mountpoint) {
+    }
+
+    /**
+     * Whether the mountpoint already holds what is asked for: this user's live mount of the same
+     * snapshot, which then stops lingering and serves the new job (a prologue may run {@code mount}
+     * before every job). A lingering mount of another snapshot (the view moved on) is unmounted,
+     * so the new one can take its place; anything else is left for {@link #mount} to refuse.
+     */
+    public static Optional<Reused> reuse(MountOptions options) throws IOException {
+        Path mountpoint = MountTable.canonical(options.mountpoint());
+        Optional<String> live = Mounts.liveSnapshotOn(mountpoint);
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        MountLinger linger = MountLinger.of(options.cacheDir(), mountpoint);
+        String wanted = Snapshot.isId(options.snapshot()) ? options.snapshot()
+                : new ServerClient(options.servers(), options.token(), requestTimeout(options), new Counters())
+                        .snapshot(options.snapshot()).id();
+        if (wanted.equals(live.get())) {
+            linger.join();
+            return Optional.of(new Reused(wanted, mountpoint));
+        }
+        if (linger.lingering()) {
+            log.info("{} holds snapshot {}, lingering; unmounting it for snapshot {}", mountpoint, live.get(), wanted);
+            Mounts.unmount(mountpoint);
+        }
+        return Optional.empty();
     }
 
     /**
@@ -123,10 +157,20 @@ public final class Mounter {
         MountReports.Writer report = new MountReports.Writer(new MountReports(cacheDir.mounts()), mountpoint,
                 snapshot.id(), client.servers().stream().map(URI::toString).toList(), counters::snapshot, Clock.systemUTC());
         ScheduledFuture<?> reporting = HOUSEKEEPING.scheduleWithFixedDelay(report::write, 0, REPORT_SECONDS, TimeUnit.SECONDS);
+        MountLinger linger = MountLinger.of(new MountReports(cacheDir.mounts()), mountpoint);
+        linger.started(); // one user: the job this mount is for
+        ScheduledFuture<?> lingering = HOUSEKEEPING.scheduleWithFixedDelay(new LetGo(linger, mountpoint),
+                LINGER_CHECK_SECONDS, LINGER_CHECK_SECONDS, TimeUnit.SECONDS);
         mounted.flushBeforeClose(() -> {
+            lingering.cancel(false);
             disk.flush(CACHE_FLUSH_MILLIS);
             reporting.cancel(false);
             report.remove();
+            try {
+                linger.remove();
+            } catch (IOException e) {
+                log.debug("cannot remove the linger file of {}: {}", mountpoint, e.toString());
+            }
         });
         log.info("mount ready: snapshot {} on {}; {} metadata objects, {} fetched over the network; memory cache {} MB; {} ms",
                 snapshot.id(), mountpoint, tree.objectCount(), metadataFetched, memoryBytes >> 20,
@@ -215,6 +259,34 @@ public final class Mounter {
         loop.start();
         awaitMounted(mountpoint, loop, failure, fs);
         return new MountedSnapshot(tree.snapshot(), mountpoint, counters, fs::filesBeingRead, loop, readAhead);
+    }
+
+    /** Unmounts a lingering mount once its linger has run out; a mount still in use stays, and is asked again. */
+    private static final class LetGo implements Runnable {
+        private final MountLinger linger;
+        private final Path mountpoint;
+        private boolean toldBusy;
+
+        LetGo(MountLinger linger, Path mountpoint) {
+            this.linger = linger;
+            this.mountpoint = mountpoint;
+        }
+
+        @Override
+        public void run() {
+            if (!linger.expired(Clock.systemUTC())) {
+                return;
+            }
+            try {
+                Mounts.unmount(mountpoint);
+                log.info("unmounted {}: its linger ran out with no new mount", mountpoint);
+            } catch (IOException e) {
+                if (!toldBusy) {
+                    log.info("{}'s linger ran out but it cannot be unmounted yet: {}", mountpoint, e.getMessage());
+                    toldBusy = true;
+                }
+            }
+        }
     }
 
     /** One try never outlasts the fetch deadline, so a stalled server costs a read at most about twice it. */

@@ -163,12 +163,26 @@ public final class Mounts {
     public static Optional<Path> findLiveMount(String snapshotId) throws IOException {
         String uid = "user_id=" + Owner.ofCurrentProcess().uid();
         for (MountTable.Mount m : MountTable.read()) {
-            if (m.source().equals(source(snapshotId)) && isStackshare(m)
-                    && java.util.Arrays.asList(m.options().split(",")).contains(uid) && !isStale(m.mountpoint())) {
+            if (m.source().equals(source(snapshotId)) && isLiveAndOwnedBy(m, uid)) {
                 return Optional.of(m.mountpoint());
             }
         }
         return Optional.empty();
+    }
+
+    /** The snapshot id of the current user's live stackshare mount on {@code mountpoint}, if it holds one. */
+    public static Optional<String> liveSnapshotOn(Path mountpoint) throws IOException {
+        String uid = "user_id=" + Owner.ofCurrentProcess().uid();
+        Optional<MountTable.Mount> m = MountTable.find(MountTable.canonical(mountpoint));
+        if (m.isEmpty() || !m.get().source().startsWith(SOURCE + ":") || !isLiveAndOwnedBy(m.get(), uid)) {
+            return Optional.empty();
+        }
+        return Optional.of(m.get().source().substring(SOURCE.length() + 1));
+    }
+
+    private static boolean isLiveAndOwnedBy(MountTable.Mount m, String uidOption) {
+        return isStackshare(m) && java.util.Arrays.asList(m.options().split(",")).contains(uidOption)
+                && !isStale(m.mountpoint());
     }
 
     /** Runs the first command; if it is not installed, the second. */
