@@ -67,6 +67,17 @@ class LingerIT {
         return Long.parseLong(m.group(1));
     }
 
+    /** Whether the mount leaves /proc/mounts within 10 s. */
+    private static boolean gone(Path mnt) throws InterruptedException {
+        return waitUntil(() -> {
+            try {
+                return !mounted(mnt);
+            } catch (IOException e) {
+                return false;
+            }
+        }, 10_000);
+    }
+
     private static boolean waitUntil(java.util.function.BooleanSupplier done, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < deadline) {
@@ -104,13 +115,7 @@ class LingerIT {
 
         long lingerStarted = System.nanoTime();
         assertEquals(0, CliIT.ss("unmount", "--linger", "1s", "--cache-dir", cache.toString(), mnt.toString()).exit());
-        assertTrue(waitUntil(() -> {
-            try {
-                return !mounted(mnt);
-            } catch (IOException e) {
-                return false;
-            }
-        }, 10_000), "unmounted once the linger ran out");
+        assertTrue(gone(mnt), "unmounted once the linger ran out");
         double seconds = (System.nanoTime() - lingerStarted) / 1e9;
         assertTrue(seconds >= 1.0, "not before its time: " + seconds);
         Optional<ProcessHandle> handle = ProcessHandle.of(process);
@@ -155,13 +160,7 @@ class LingerIT {
         assertTrue(mounted(mnt), "the second job still uses it");
         Sh.Result secondDone = CliIT.ss("unmount", "--linger", "1s", "--cache-dir", cache.toString(), mnt.toString());
         assertTrue(secondDone.out().startsWith("lingering " + id), secondDone.out());
-        assertTrue(waitUntil(() -> {
-            try {
-                return !mounted(mnt);
-            } catch (IOException e) {
-                return false;
-            }
-        }, 10_000), "gone once the last job let it go and the linger passed");
+        assertTrue(gone(mnt), "gone once the last job let it go and the linger passed");
     }
 
     @Test
