@@ -73,32 +73,57 @@ class BatchScriptsIT {
     }
 
     @Test
-    void slurmPrologMountsTheJobReusesItAndTheEpilogUnmounts() throws Exception {
+    void slurmPrologMountsTheJobReusesItTheEpilogLetsItLingerAndTheNextJobFindsItWarm() throws Exception {
         assumeTrue("0".equals(Sh.run(List.of("id", "-u")).out().strip()),
                 "the prolog and epilog run as root and switch to the job's user; CI runs as root");
         Path tree = base.resolve("tree");
         Path config = serveAndConfigure(tree);
-        String job = "it" + ProcessHandle.current().pid();
-        Path mnt = Path.of("/tmp/stackshare-" + job);
-        Map<String, String> slurm = Map.of("SLURM_JOB_USER", "root", "SLURM_JOB_ID", job,
+        Path mnt = Path.of("/run/stackshare/root");
+        String first = "it" + ProcessHandle.current().pid();
+        Map<String, String> slurm = Map.of("SLURM_JOB_USER", "root", "SLURM_JOB_ID", first,
                 "STACKSHARE_CONFIG", config.toString());
-
-        Sh.Result prolog = script("slurm-prolog.sh", slurm);
-        assertEquals(0, prolog.exit(), prolog.toString());
-        assertTrue(Mounted.isFuse(mnt), "the prolog mounted " + mnt + ": " + prolog);
         try {
+            Sh.Result prolog = script("slurm-prolog.sh", slurm);
+            assertEquals(0, prolog.exit(), prolog.toString());
+            assertTrue(Mounted.isFuse(mnt), "the prolog mounted " + mnt + ": " + prolog);
+            long process = mountProcess(mnt);
             Sh.Result run = script("slurm-job.sh", Map.of("STACKSHARE_CONFIG", config.toString()),
                     "sh", "-c", "echo \"dir=$HELLO_DIR\"; cat \"$HELLO_DIR/hello.txt\"");
             assertEquals(0, run.exit(), run.toString());
             assertTrue(run.out().contains("dir=" + mnt + tree), "exec reused the prolog's mount: " + run);
             assertTrue(run.out().contains("hello from the snapshot"), run.toString());
-            assertTrue(Mounted.isFuse(mnt), "the job's exec leaves the prolog's mount alone");
-        } finally {
-            Sh.Result epilog = script("slurm-epilog.sh", Map.of("SLURM_JOB_USER", "root", "SLURM_JOB_ID", job));
+
+            Sh.Result epilog = script("slurm-epilog.sh", Map.of("SLURM_JOB_USER", "root", "SLURM_JOB_ID", first,
+                    "STACKSHARE_CONFIG", config.toString(), "STACKSHARE_LINGER", "10m"));
             assertEquals(0, epilog.exit(), epilog.toString());
+            assertTrue(Mounted.isFuse(mnt), "the epilog let the mount linger");
+
+            Sh.Result next = script("slurm-prolog.sh", Map.of("SLURM_JOB_USER", "root", "SLURM_JOB_ID", first + "b",
+                    "STACKSHARE_CONFIG", config.toString()));
+            assertEquals(0, next.exit(), next.toString());
+            assertEquals(process, mountProcess(mnt), "the next job's prolog kept the same mount process");
+            assertEquals(0, script("slurm-epilog.sh", Map.of("SLURM_JOB_USER", "root", "SLURM_JOB_ID", first + "b",
+                    "STACKSHARE_CONFIG", config.toString(), "STACKSHARE_LINGER", "1s")).exit());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (Mounted.isFuse(mnt) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertFalse(Mounted.isFuse(mnt), "the mount went once its last job's linger ran out");
+        } finally {
+            if (Mounted.isFuse(mnt)) {
+                Sh.run(List.of(CliIT.LAUNCHER.toString(), "unmount", mnt.toString()), Map.of(), 60);
+            }
         }
-        assertFalse(Mounted.isFuse(mnt), "the epilog unmounted " + mnt);
-        assertFalse(Files.exists(mnt), "and removed the mountpoint");
+    }
+
+    /** The pid of the mount process serving {@code mnt}, from its report in the test's cache dir. */
+    private long mountProcess(Path mnt) throws IOException {
+        for (var report : dev.stackshare.client.MountReports.of(base.resolve("cache/stackshare")).readAll()) {
+            if (report.mountpoint().equals(mnt.toString())) {
+                return report.pid();
+            }
+        }
+        throw new AssertionError("no mount report for " + mnt);
     }
 
     @Test
@@ -108,20 +133,22 @@ class BatchScriptsIT {
         Sh.Result prolog = script("slurm-prolog.sh", Map.of("SLURM_JOB_USER", "root", "SLURM_JOB_ID", job,
                 "STACKSHARE_CONFIG", base.resolve("absent.yaml").toString()));
         assertEquals(0, prolog.exit(), prolog.toString());
-        assertFalse(Files.exists(Path.of("/tmp/stackshare-" + job)));
+        assertFalse(Mounted.isFuse(Path.of("/run/stackshare/root")), "nothing mounted for a user without a config");
     }
 
     @Test
     void htcondorWrapperRunsTheJobFromItsOwnMount() throws Exception {
         Path tree = base.resolve("tree");
         Path config = serveAndConfigure(tree);
-        Sh.Result run = script("htcondor-wrapper.sh", Map.of("STACKSHARE_CONFIG", config.toString()), "sh", "-c", "cat \"$HELLO_DIR/hello.txt\"; echo \"$HELLO_DIR\"");
+        Sh.Result run = script("htcondor-wrapper.sh", Map.of("STACKSHARE_CONFIG", config.toString(),
+                "STACKSHARE_MOUNT_DIR", base.resolve("mnt").toString()), "sh", "-c", "cat \"$HELLO_DIR/hello.txt\"; echo \"$HELLO_DIR\"");
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains("hello from the snapshot"), run.toString());
         String mappedDir = run.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         assertFalse(mappedDir.equals(tree.toString()), "HELLO_DIR was rewritten into a mount: " + mappedDir);
-        assertFalse(Mounted.isFuse(Path.of(mappedDir.substring(0, mappedDir.length() - tree.toString().length()))),
-                "the wrapper's exec unmounted what it mounted");
+        Path mnt = Path.of(mappedDir.substring(0, mappedDir.length() - tree.toString().length()));
+        assertTrue(Mounted.isFuse(mnt), "the wrapper's mount lingers for the next job");
+        assertEquals(0, Sh.run(List.of(CliIT.LAUNCHER.toString(), "unmount", mnt.toString()), Map.of(), 60).exit());
     }
 
     @Test
