@@ -44,8 +44,8 @@ final class BackgroundMount {
 
     static Result start(MountOptions options, String memoryCacheMb, String cacheSize, String fetchDeadline) throws IOException, InterruptedException {
         // Checked before anything is created in it; a shared cache keeps this user's logs in their own dir.
-        Path logs = CacheDir.open(options.cacheDir()).logs();
-        Path log = logs.resolve("mount-" + sanitize(options.mountpoint()) + ".log");
+        Path log = logFile(options);
+        Path logs = log.getParent();
         Path readyFile = Files.createTempFile(logs, "ready-", ".status");
         Files.delete(readyFile);
 
@@ -138,6 +138,11 @@ final class BackgroundMount {
         }
         cmd.add(options.mountpoint().toString());
         return cmd;
+    }
+
+    /** Where a mount's process logs: {@code CACHE/logs/mount-MOUNTPOINT.log}, in the user's own part of the cache dir. */
+    static Path logFile(MountOptions options) throws IOException {
+        return CacheDir.open(options.cacheDir()).logs().resolve("mount-" + sanitize(options.mountpoint()) + ".log");
     }
 
     private static String sanitize(Path mountpoint) {

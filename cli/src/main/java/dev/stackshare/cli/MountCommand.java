@@ -90,14 +90,20 @@ final class MountCommand implements Callable<Integer> {
             description = "Internal: where a background mount process reports readiness to its parent.")
     Path readyFile;
 
+    @Option(names = "--ready-fd", hidden = true,
+            description = "Internal: the launcher's descriptor to say the mount is ready on; this process is the mount's.")
+    Integer readyFd;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         MountOptions options = options();
+        if (readyFd != null) {
+            return detached(options);
+        }
         Optional<Mounter.Reused> reused = foreground ? Optional.empty() : Mounter.reuse(options);
         if (reused.isPresent()) {
             PrintWriter out = spec.commandLine().getOut();
-            out.println("mounted " + reused.get().snapshotId() + " at " + reused.get().mountpoint()
-                    + " (the mount already there, kept for this job)");
+            out.println(keptLine(reused.get()));
             out.flush();
             return 0;
         }
@@ -124,6 +130,32 @@ final class MountCommand implements Callable<Integer> {
         out.flush();
         mounted.awaitUnmounted();
         return 0;
+    }
+
+    /** The launcher's mount: this process mounts and serves; see {@link DetachedMount}. */
+    private int detached(MountOptions options) throws IOException, InterruptedException {
+        DetachedMount detached = DetachedMount.begin(readyFd, BackgroundMount.logFile(options));
+        MountedSnapshot mounted;
+        try {
+            Optional<Mounter.Reused> reused = Mounter.reuse(options);
+            if (reused.isPresent()) {
+                detached.ready(keptLine(reused.get()));
+                return 0;
+            }
+            mounted = Mounter.mount(options);
+        } catch (IOException | RuntimeException e) {
+            detached.failed();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(mounted::close, "stackshare-unmount"));
+        detached.ready("mounted " + mounted.snapshot().id() + " at " + mounted.mountpoint() + " (process "
+                + ProcessHandle.current().pid() + ", log " + BackgroundMount.logFile(options) + ")");
+        mounted.awaitUnmounted();
+        return 0;
+    }
+
+    private static String keptLine(Mounter.Reused reused) {
+        return "mounted " + reused.snapshotId() + " at " + reused.mountpoint() + " (the mount already there, kept for this job)";
     }
 
     /** {@code --memory-cache-mb}'s value in bytes: {@link MountOptions#MEMORY_CACHE_FITTED} for auto. */

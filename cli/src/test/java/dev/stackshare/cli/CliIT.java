@@ -226,8 +226,12 @@ class CliIT {
         assertEquals(0, ss("mount", "--server", url, "--token-file", tokenFile, "--cache-dir", cache.toString(),
                 mnt.toString()).exit());
         try {
+            Sh.Result again = ss("mount", "--server", url, "--token-file", tokenFile, "--cache-dir", cache.toString(),
+                    mnt.toString());
+            assertEquals(0, again.exit(), "the same snapshot again: the mount there is kept: " + again);
+            assertTrue(again.out().contains("kept for this job"), again.toString());
             assertOneLineError(ss("mount", "--server", url, "--token-file", tokenFile, "--cache-dir", cache.toString(),
-                    mnt.toString()), "already mounted");
+                    base.toString()), "is not empty");
         } finally {
             assertEquals(0, ss("unmount", mnt.toString()).exit());
         }

@@ -114,7 +114,7 @@ class TokenSecrecyIT {
             for (String line : cmdlines) {
                 assertFalse(line.contains(token), "a command line holds the token: " + line.replace('\0', ' '));
             }
-            assertTrue(cmdlines.stream().anyMatch(l -> l.contains("--foreground")), "the mount process was seen: " + cmdlines);
+            assertTrue(cmdlines.stream().anyMatch(l -> l.contains("mount\0--ready-fd")), "the mount process was seen: " + cmdlines);
         } finally {
             serve.destroy();
             serve.waitFor(30, TimeUnit.SECONDS);
