@@ -39,7 +39,7 @@ mkdir -p "$mnt"
 "$mnt$tree/pkg/run.sh"
 python3 "$mnt$tree/pkg/job.py"
 # The mount's process runs on the distribution's runtime.
-for pid in $(pgrep -f "mount --foreground"); do
+for pid in $(pgrep -f "mount --(foreground|ready-fd)"); do
   echo "mount process java: $(readlink "/proc/$pid/exe")"
 done
 "$ss" unmount "$mnt"

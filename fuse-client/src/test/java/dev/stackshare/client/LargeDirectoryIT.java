@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A directory far larger than one READDIR answer, on a real mount: every name comes back once,
- * in order, over many requests that resume at their offsets; with READDIRPLUS the listing
- * brings every entry's attributes, so stat-ing all of them afterwards asks the mount nothing.
+ * Answers larger than the session's everyday buffers, on a real mount. A directory far larger
+ * than one READDIR answer: every name comes back once, in order, over many requests that resume
+ * at their offsets; with READDIRPLUS the listing brings every entry's attributes, so stat-ing all
+ * of them afterwards asks the mount nothing. A file read in 4 MiB calls with the mount's
+ * read-ahead raised to 1 MiB (root may set it in sysfs; the kernel's own default is 128 KiB):
+ * the kernel asks in READs of up to 1 MiB, answered from the session's large reply buffers.
  */
 class LargeDirectoryIT {
     /** Names of about 100 bytes: some 2.5 MB of READDIRPLUS answers, more than two of the largest (1 MiB). */
@@ -27,6 +30,55 @@ class LargeDirectoryIT {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void readsOfUpToAMebibyteComeBackWhole() throws IOException {
+        TestSnapshot objects = new TestSnapshot();
+        byte[] content = TestSnapshot.bytes(9 * 1024 * 1024 + 123, 5);
+        Snapshot snapshot = objects.snapshot("0123456789abcdef", objects.file("big.bin", 0644, content));
+        Counters counters = new Counters();
+        Path mountpoint = Files.createDirectory(tmp.resolve("mnt"));
+        try (MountedSnapshot mount = Mounter.start(SnapshotTree.build(snapshot, objects), new MemoryCache(objects, 64 << 20,
+                counters), mountpoint, counters)) {
+            // Before the open: a file takes its read-ahead from the device when it is opened.
+            boolean raised = raiseReadAhead(mount.mountpoint());
+            readWhole(mount, content, raised);
+        }
+    }
+
+    private static void readWhole(MountedSnapshot mount, byte[] content, boolean raised) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(mount.mountpoint().resolve("big.bin"))) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4 << 20);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (int n = ch.read(buffer); n >= 0; n = ch.read(buffer)) {
+                all.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(content, all.toByteArray());
+            long reads = mount.stats().fuseOperations().get("read");
+            System.out.printf("LargeDirectoryIT: a %d-byte file read in %d READs (read-ahead %s)%n", content.length, reads,
+                    raised ? "1 MiB" : "the kernel's default");
+            if (raised) {
+                assertTrue(reads < content.length / (128 * 1024), "READs larger than 128 KiB: " + reads);
+            }
+        }
+    }
+
+    /** Sets the mount's read-ahead to 1 MiB in sysfs (its device is in /proc/self/mountinfo); false when not allowed. */
+    private static boolean raiseReadAhead(Path mountpoint) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f[4].equals(mountpoint.toString())) {
+                    Files.writeString(Path.of("/sys/class/bdi/" + f[2] + "/read_ahead_kb"), "1024");
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
 
     @Test
     void aListingOverManyRequestsHasEveryNameOnceAndItsStatsCostNothing() throws IOException {

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -37,6 +38,12 @@ public final class KernelSession {
     /** Room for any request but a write: names are at most 255 bytes, BATCH_FORGET is cut to fit by the kernel. */
     private static final int REQUEST_BUFFER = 16 * 1024 + MAX_WRITE;
     private static final int HEADER_BYTES = 16;
+    /**
+     * Each worker's own reply buffer: room for the reads the kernel's read-ahead makes (128 KiB)
+     * and any other answer. A larger READ borrows a buffer of the negotiated maximum from
+     * {@link #largeReplies}, so 16 workers keep 2 MB of buffers rather than 16 MB.
+     */
+    private static final int SMALL_REPLY = 128 * 1024 + HEADER_BYTES;
 
     /**
      * How a session runs.
@@ -67,6 +74,8 @@ public final class KernelSession {
     /** The workers by the READ each is answering, so an INTERRUPT finds its thread. */
     private final ConcurrentHashMap<Long, Worker> reading = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** Reply buffers of the largest READ, made when first needed and kept for the next. */
+    private final ConcurrentLinkedQueue<ByteBuffer> largeReplies = new ConcurrentLinkedQueue<>();
     private final CountDownLatch ended;
 
     /** Told of every request the kernel sends, before it is answered (to count them by operation). */
@@ -153,8 +162,10 @@ public final class KernelSession {
     /** One thread of the pool, with its own buffers. */
     private final class Worker implements Runnable {
         private final ByteBuffer request = ByteBuffer.allocateDirect(REQUEST_BUFFER).order(ByteOrder.nativeOrder());
-        private final ByteBuffer reply = ByteBuffer.allocateDirect(HEADER_BYTES + negotiated.maxRead())
+        private final ByteBuffer small = ByteBuffer.allocateDirect(Math.min(SMALL_REPLY, HEADER_BYTES + negotiated.maxRead()))
                 .order(ByteOrder.nativeOrder());
+        /** Where the answer being made is written: {@link #small}, or a large buffer for a large READ. */
+        private ByteBuffer reply = small;
         private Thread thread;
         /** The READ this worker answers now (0: none), guarded by this worker's lock. */
         private long current;
@@ -190,8 +201,15 @@ public final class KernelSession {
                 counts.incrementAndGet(opcode);
             }
             listener.received(Opcode.of(opcode));
-            if (reply(r)) {
-                device.write(reply);
+            try {
+                if (reply(r)) {
+                    device.write(reply);
+                }
+            } finally {
+                if (reply != small) {
+                    largeReplies.offer(reply);
+                    reply = small;
+                }
             }
         }
 
@@ -243,6 +261,11 @@ public final class KernelSession {
                 current = unique;
             }
             reading.put(unique, this);
+            if (HEADER_BYTES + read.size() > small.capacity()) {
+                ByteBuffer large = largeReplies.poll();
+                reply = large != null ? large
+                        : ByteBuffer.allocateDirect(HEADER_BYTES + negotiated.maxRead()).order(ByteOrder.nativeOrder());
+            }
             try {
                 ByteBuffer data = ReplyEncoder.beginData(reply, unique);
                 int n = fs.read(read.header().nodeId(), read.offset(), Math.min(read.size(), data.remaining()), data);
