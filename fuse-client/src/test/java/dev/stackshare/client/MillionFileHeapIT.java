@@ -25,6 +25,24 @@ class MillionFileHeapIT {
     Path tmp;
 
     @Test
+    void aWalkOfAMillionFilesThroughTheMountStaysIn256MbOfHeap() throws IOException, InterruptedException {
+        java.nio.file.Path mnt = java.nio.file.Files.createDirectory(tmp.resolve("mnt"));
+        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), HEAP,
+                "-XX:+UseSerialGC", "-Dsun.jnu.encoding=UTF-8", "-cp", System.getProperty("java.class.path"),
+                MillionFiles.class.getName(), "100", "1000", "10", tmp.resolve("cache").toString(), mnt.toString()))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the walk took more than ten minutes");
+        assertEquals(0, p.exitValue(), out);
+        String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("walked 1000000 heap-bytes "), out);
+        long heap = Long.parseLong(last.split(" ")[3]);
+        System.out.println("a walk of all 1,000,000 files of a mount keeps " + (heap >> 20) + " MB of heap; " + last);
+        // The node table grows with directories (100,100 here), never with files.
+        assertTrue(heap < TREE_BUDGET_BYTES, "after the walk the mount keeps " + (heap >> 20) + " MB");
+    }
+
+    @Test
     void aMillionFileSnapshotLoadsIn256MbOfHeap() throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), HEAP,
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), MillionFiles.class.getName(),

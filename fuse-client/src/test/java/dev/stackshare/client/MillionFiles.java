@@ -111,6 +111,30 @@ final class MillionFiles {
         }
         tree.lookup(String.format("/package_%04d/subpackage_%05d/module_03_%d.py", 1, 2, 2));
         System.out.println("files " + shape.fileCount() + " heap-bytes " + used + " estimated-bytes " + tree.heapBytes());
+        if (args.length > 4) {
+            walk(tree, disk, Path.of(args[4]));
+        }
+    }
+
+    /**
+     * Mounts the tree and lists every file through the kernel with find(1), as a job walking the
+     * whole stack would; prints "walked N heap-bytes M" (the heap after the walk, collected).
+     */
+    private static void walk(SnapshotTree tree, ObjectSource source, Path mountpoint) throws Exception {
+        Counters counters = new Counters();
+        try (MountedSnapshot mount = Mounter.start(tree, source, mountpoint, counters)) {
+            Process find = new ProcessBuilder("find", mount.mountpoint().toString(), "-type", "f")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            long walked;
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(find.getInputStream())).lines()) {
+                walked = lines.count();
+            }
+            if (find.waitFor() != 0) {
+                throw new AssertionError("find failed");
+            }
+            System.out.println("walked " + walked + " heap-bytes " + usedAfterGc() + " requests "
+                    + mount.stats().fuseOperations());
+        }
     }
 
     private static long usedAfterGc() throws InterruptedException {

@@ -251,6 +251,10 @@ public final class KernelSession {
                 }
             } catch (FuseException e) {
                 ReplyEncoder.error(reply, unique, e.errno());
+            } catch (RuntimeException e) {
+                // A bug answering one request must not take the worker, and with it the mount, away.
+                log.error("answering {} failed", Opcode.of(r.header().opcode()), e);
+                ReplyEncoder.error(reply, unique, Errno.EIO);
             }
             return true;
         }
