@@ -5,13 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +66,6 @@ public final class KernelSession {
     private final ReadOnlyFilesystem fs;
     private final Settings settings;
     private final InitNegotiation.Negotiated negotiated;
-    private final AtomicLongArray counts = new AtomicLongArray(64);
     private final RequestListener listener;
     /** The workers by the READ each is answering, so an INTERRUPT finds its thread. */
     private final ConcurrentHashMap<Long, Worker> reading = new ConcurrentHashMap<>();
@@ -123,7 +119,6 @@ public final class KernelSession {
         }
         device.write(reply);
         KernelSession session = new KernelSession(device, fs, settings, negotiated, listener);
-        session.counts.incrementAndGet(Opcode.INIT.code());
         listener.received(Opcode.INIT);
         for (int i = 1; i <= settings.threads(); i++) {
             Worker worker = session.new Worker();
@@ -144,19 +139,6 @@ public final class KernelSession {
     /** Waits until the filesystem is unmounted and every worker has stopped. */
     public void awaitEnd() throws InterruptedException {
         ended.await();
-    }
-
-    /** Requests received so far, by operation (INIT included). */
-    public Map<Opcode, Long> counts() {
-        Map<Opcode, Long> out = new EnumMap<>(Opcode.class);
-        for (int code = 0; code < counts.length(); code++) {
-            long n = counts.get(code);
-            Opcode op = Opcode.of(code);
-            if (n > 0 && op != null) {
-                out.put(op, n);
-            }
-        }
-        return out;
     }
 
     /** One thread of the pool, with its own buffers. */
@@ -196,11 +178,7 @@ public final class KernelSession {
                 }
                 return;
             }
-            int opcode = r.header().opcode();
-            if (opcode >= 0 && opcode < counts.length()) {
-                counts.incrementAndGet(opcode);
-            }
-            listener.received(Opcode.of(opcode));
+            listener.received(Opcode.of(r.header().opcode()));
             try {
                 if (reply(r)) {
                     device.write(reply);
