@@ -23,39 +23,47 @@ final class DetachedMount {
 
     private final POSIX posix = POSIXFactory.getNativePOSIX();
     private final int readyFd;
-    private final int log;
-    /** The terminal's standard error, kept for the error a failed mount reports. */
-    private final int terminalErr;
+    /** The log's descriptor, or -1 while this process still writes to the terminal. */
+    private int log = -1;
+    /** The terminal's standard error, kept for the error a failed mount reports; -1 until the log is taken. */
+    private int terminalErr = -1;
 
-    private DetachedMount(int readyFd, Path logFile) throws IOException {
+    DetachedMount(int readyFd) {
         this.readyFd = readyFd;
-        this.log = posix.open(logFile.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    }
+
+    /**
+     * From here on this process's log lines go to {@code logFile}, which starts empty: taken only
+     * once this process is to be the mount's, so that a {@code mount} that keeps a live mount
+     * never touches that mount's log.
+     */
+    void logTo(Path logFile) throws IOException {
+        log = posix.open(logFile.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (log < 0) {
             throw new IOException("cannot open the mount's log " + logFile + ": errno " + posix.errno());
         }
-        this.terminalErr = posix.dup(STDERR);
+        terminalErr = posix.dup(STDERR);
         posix.dup2(log, STDERR);
-    }
-
-    /** From here on this process's log lines go to {@code logFile}. */
-    static DetachedMount begin(int readyFd, Path logFile) throws IOException {
-        return new DetachedMount(readyFd, logFile);
     }
 
     /** The mount failed: the error Main is about to print reaches the terminal, not the log. */
     void failed() {
-        System.err.flush();
-        posix.dup2(terminalErr, STDERR);
+        if (terminalErr >= 0) {
+            System.err.flush();
+            posix.dup2(terminalErr, STDERR);
+        }
     }
 
     /** Prints {@code line} for the user, sends standard output to the log too, and lets the launcher return. */
     void ready(String line) {
         System.out.println(line);
         System.out.flush();
-        posix.dup2(log, STDOUT);
+        if (log >= 0) {
+            posix.dup2(log, STDOUT);
+            posix.close(terminalErr);
+        }
         byte[] ready = "ready\n".getBytes(StandardCharsets.US_ASCII);
         posix.write(readyFd, ready, ready.length);
         posix.close(readyFd);
-        posix.close(terminalErr);
     }
 }

@@ -134,7 +134,7 @@ final class MountCommand implements Callable<Integer> {
 
     /** The launcher's mount: this process mounts and serves; see {@link DetachedMount}. */
     private int detached(MountOptions options) throws IOException, InterruptedException {
-        DetachedMount detached = DetachedMount.begin(readyFd, BackgroundMount.logFile(options));
+        DetachedMount detached = new DetachedMount(readyFd);
         MountedSnapshot mounted;
         try {
             Optional<Mounter.Reused> reused = Mounter.reuse(options);
@@ -142,6 +142,7 @@ final class MountCommand implements Callable<Integer> {
                 detached.ready(keptLine(reused.get()));
                 return 0;
             }
+            detached.logTo(BackgroundMount.logFile(options));
             mounted = Mounter.mount(options);
         } catch (IOException | RuntimeException e) {
             detached.failed();

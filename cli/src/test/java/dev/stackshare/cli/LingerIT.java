@@ -105,9 +105,16 @@ class LingerIT {
         assertTrue(letGo.out().startsWith("lingering " + id), letGo.out());
         assertTrue(mounted(mnt), "a lingering mount stays");
 
+        Path log;
+        try (var logs = Files.walk(cache)) {
+            log = logs.filter(p -> p.getFileName().toString().startsWith("mount-")).findFirst().orElseThrow();
+        }
+        String logBefore = Files.readString(log);
+        assertTrue(logBefore.contains("mount ready"), logBefore);
         Sh.Result again = mount(mnt, cache, id);
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().contains("kept for this job"), again.out());
+        assertTrue(Files.readString(log).startsWith(logBefore), "the kept mount's log is left as it was");
         Thread.sleep(3000);
         assertTrue(mounted(mnt), "the new mount cancelled the linger: still mounted past the 2 s");
         assertTrue(ProcessHandle.of(process).map(ProcessHandle::isAlive).orElse(false), "the same process serves");
