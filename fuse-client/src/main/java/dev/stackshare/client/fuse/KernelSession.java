@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -67,8 +66,8 @@ public final class KernelSession {
     private final Settings settings;
     private final InitNegotiation.Negotiated negotiated;
     private final RequestListener listener;
-    /** The workers by the READ each is answering, so an INTERRUPT finds its thread. */
-    private final ConcurrentHashMap<Long, Worker> reading = new ConcurrentHashMap<>();
+    /** Every worker: an INTERRUPT is for whichever of them answers that READ now. */
+    private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     /** Reply buffers of the largest READ, made when first needed and kept for the next. */
     private final ConcurrentLinkedQueue<ByteBuffer> largeReplies = new ConcurrentLinkedQueue<>();
@@ -124,6 +123,7 @@ public final class KernelSession {
             Worker worker = session.new Worker();
             Thread thread = new Thread(worker, name + " #" + i);
             worker.thread = thread;
+            session.workers.add(worker);
             thread.setDaemon(true);
             session.threads.add(thread);
         }
@@ -242,7 +242,6 @@ public final class KernelSession {
             synchronized (this) {
                 current = unique;
             }
-            reading.put(unique, this);
             if (HEADER_BYTES + read.size() > small.capacity()) {
                 ByteBuffer large = largeReplies.poll();
                 reply = large != null ? large
@@ -253,7 +252,6 @@ public final class KernelSession {
                 int n = fs.read(read.header().nodeId(), read.offset(), Math.min(read.size(), data.remaining()), data);
                 ReplyEncoder.endData(reply, n);
             } finally {
-                reading.remove(unique);
                 synchronized (this) {
                     current = 0;
                     if (Thread.interrupted()) {
@@ -285,9 +283,9 @@ public final class KernelSession {
         }
     }
 
+    /** Interrupts the worker answering READ {@code unique}, if one still is (a rare request: a scan of 16 is cheap). */
     private void interrupt(long unique) {
-        Worker worker = reading.get(unique);
-        if (worker != null) {
+        for (Worker worker : workers) {
             worker.interruptIf(unique);
         }
     }
