@@ -3,6 +3,7 @@ package dev.stackshare.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import jnr.constants.platform.OpenFlags;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
@@ -14,10 +15,8 @@ import jnr.posix.POSIXFactory;
  * {@code readyFd}, is told and returns, and this process goes on serving the mount.
  */
 final class DetachedMount {
-    private static final int O_WRONLY = 0x1;
-    private static final int O_CREAT = 0x40;
-    private static final int O_TRUNC = 0x200;
-    private static final int O_CLOEXEC = 0x80000;
+    private static final int LOG_FLAGS = OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue()
+            | OpenFlags.O_TRUNC.intValue() | OpenFlags.O_CLOEXEC.intValue();
     private static final int STDOUT = 1;
     private static final int STDERR = 2;
 
@@ -38,7 +37,7 @@ final class DetachedMount {
      * never touches that mount's log.
      */
     void logTo(Path logFile) throws IOException {
-        log = posix.open(logFile.toString(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        log = posix.open(logFile.toString(), LOG_FLAGS, 0600);
         if (log < 0) {
             throw new IOException("cannot open the mount's log " + logFile + ": errno " + posix.errno());
         }

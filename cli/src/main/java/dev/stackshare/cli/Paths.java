@@ -18,4 +18,9 @@ final class Paths {
     static Path defaultCacheDir() {
         return dev.stackshare.client.Mounter.defaultCacheDir();
     }
+
+    /** The cache dir a {@code --cache-dir} option names, absolute; the default one when it names none. */
+    static Path cacheDir(Path option) {
+        return option == null ? defaultCacheDir() : absolute(option);
+    }
 }

@@ -103,6 +103,6 @@ final class ServerOptions {
     }
 
     Path cache() {
-        return cacheDir == null ? Paths.defaultCacheDir() : Paths.absolute(cacheDir);
+        return Paths.cacheDir(cacheDir);
     }
 }

@@ -54,7 +54,7 @@ final class UnmountCommand implements Callable<Integer> {
         }
         String snapshot = Mounts.liveSnapshotOn(dir).orElseThrow(() -> new UserError(dir
                 + " holds no live stackshare mount of yours to keep; nothing to linger"));
-        int left = MountLinger.of(cacheDir == null ? Paths.defaultCacheDir() : Paths.absolute(cacheDir), dir).leave(idle);
+        int left = MountLinger.of(Paths.cacheDir(cacheDir), dir).leave(idle);
         spec.commandLine().getOut().println(left == 0
                 ? "lingering " + snapshot + " at " + dir + ": unmounted after " + linger + " with no new mount of it"
                 : "kept " + snapshot + " at " + dir + ": " + left + " more job" + (left == 1 ? "" : "s") + " use it");

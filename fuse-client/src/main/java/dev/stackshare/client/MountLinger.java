@@ -59,9 +59,7 @@ public final class MountLinger {
 
     /** The linger of the mount on {@code mountpoint} whose report is in {@code reports}. */
     static MountLinger of(MountReports reports, Path mountpoint) {
-        Path report = reports.fileFor(mountpoint);
-        String name = report.getFileName().toString();
-        return new MountLinger(report.resolveSibling(name.substring(0, name.length() - ".json".length()) + SUFFIX));
+        return new MountLinger(reports.fileFor(mountpoint, SUFFIX));
     }
 
     /** The linger of the mount on {@code mountpoint} made with the cache dir {@code cacheDir}. */

@@ -37,8 +37,13 @@ public final class MountReports {
     }
 
     Path fileFor(Path mountpoint) {
+        return fileFor(mountpoint, ".json");
+    }
+
+    /** A file of this mount's beside its report, named as the report is with another suffix. */
+    Path fileFor(Path mountpoint, String suffix) {
         String name = mountpoint.toString().replaceAll("[^A-Za-z0-9._-]", "_");
-        return dir.resolve((name.length() > 120 ? name.substring(name.length() - 120) : name) + ".json");
+        return dir.resolve((name.length() > 120 ? name.substring(name.length() - 120) : name) + suffix);
     }
 
     void write(MountReport report) throws IOException {

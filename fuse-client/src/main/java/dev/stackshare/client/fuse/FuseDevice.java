@@ -39,10 +39,10 @@ public final class FuseDevice implements AutoCloseable {
             }
             int errno = LibC.errno();
             // EINTR: a signal; ENOENT: the request was interrupted before it could be read; EAGAIN: woken for nothing.
-            if (errno == LibC.EINTR || errno == LibC.ENOENT || errno == LibC.EAGAIN) {
+            if (errno == Errno.EINTR || errno == Errno.ENOENT || errno == Errno.EAGAIN) {
                 continue;
             }
-            if (errno == LibC.ENODEV || closed) {
+            if (errno == Errno.ENODEV || closed) {
                 return false;
             }
             throw new IOException("reading /dev/fuse failed: errno " + errno);
@@ -58,7 +58,7 @@ public final class FuseDevice implements AutoCloseable {
         }
         int errno = n < 0 ? LibC.errno() : 0;
         // ENOENT: the request was interrupted and the kernel no longer waits for this reply.
-        if (errno == LibC.ENOENT || errno == LibC.ENODEV) {
+        if (errno == Errno.ENOENT || errno == Errno.ENODEV) {
             return;
         }
         throw new IOException("writing a reply of " + length + " bytes to /dev/fuse failed: "
@@ -70,7 +70,7 @@ public final class FuseDevice implements AutoCloseable {
      * different descriptors do not queue on one file's wait queue.
      */
     public FuseDevice cloned() throws IOException {
-        int copy = LibC.INSTANCE.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        int copy = LibC.INSTANCE.open("/dev/fuse", LibC.DEVICE_FLAGS);
         if (copy < 0) {
             throw new IOException("cannot open /dev/fuse: errno " + LibC.errno());
         }

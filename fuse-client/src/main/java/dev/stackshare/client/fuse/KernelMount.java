@@ -73,7 +73,7 @@ public final class KernelMount {
     }
 
     private static FuseDevice mountAsRoot(POSIX posix, Path mountpoint, Options options) throws IOException {
-        int fd = LibC.INSTANCE.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        int fd = LibC.INSTANCE.open("/dev/fuse", LibC.DEVICE_FLAGS);
         if (fd < 0) {
             throw new IOException("cannot open /dev/fuse: errno " + LibC.errno() + "; is the fuse module loaded?");
         }
@@ -153,7 +153,7 @@ public final class KernelMount {
         int n;
         do {
             n = posix.recvmsg(socket, message, 0);
-        } while (n < 0 && posix.errno() == LibC.EINTR);
+        } while (n < 0 && posix.errno() == Errno.EINTR);
         if (n <= 0) {
             return -1;
         }

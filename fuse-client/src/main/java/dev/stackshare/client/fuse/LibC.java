@@ -1,6 +1,7 @@
 package dev.stackshare.client.fuse;
 
 import java.nio.ByteBuffer;
+import jnr.constants.platform.OpenFlags;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
@@ -15,12 +16,8 @@ import jnr.ffi.types.ssize_t;
  * copy: jnr-ffi passes a direct {@link ByteBuffer} as its address plus its position.
  */
 final class LibC {
-    static final int O_RDWR = 0x2;
-    static final int O_CLOEXEC = 0x80000;
-    static final int EINTR = 4;
-    static final int ENOENT = 2;
-    static final int EAGAIN = 11;
-    static final int ENODEV = 19;
+    /** How the device is opened: read and write, and never into a program this process starts. */
+    static final int DEVICE_FLAGS = OpenFlags.O_RDWR.intValue() | OpenFlags.O_CLOEXEC.intValue();
     static final long MS_RDONLY = 1;
     static final long MS_NOSUID = 2;
     static final long MS_NODEV = 4;
